@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pxe -- in-kernel PXE boot server.
+#
+#   make                 kmod/pxe.ko (against KDIR) and ctl/pxectl
+#   make modules-all     the module for every target kernel: build/KVER/kmod/pxe.ko
+#   make check           install what is missing, build, run every test
+#   make demo            a VM loads the module and answers pxectl
+#   make style           checkpatch over our sources
+#   make sparse KVER=..  sparse, failing on any warning (or: make C=1)
+
+TOP := $(CURDIR)
+KERNELS := $(shell $(TOP)/scripts/kernels 2>/dev/null)
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+# The running kernel may have no headers (the build hosts run their own);
+# fall back to the newest target kernel installed.
+KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),/lib/modules/$(lastword $(KERNELS))/build)
+KVER ?= $(lastword $(KERNELS))
+
+KSRC := $(TOP)/.ksrc
+CHECKPATCH := $(KSRC)/scripts/checkpatch.pl
+# Sources only: the in-tree build leaves generated kmod/*.mod.c beside them.
+KMOD_SRCS := $(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h)
+MOD_SRCS := $(KMOD_SRCS) include/uapi/linux/pxe.h
+# W=1 warnings are errors: kmod/Kbuild adds -Werror.
+KBUILD_ARGS := W=1
+
+.PHONY: all module ctl modules-all kbuild sparse style deps ksrc check demo \
+	install clean
+
+all: module ctl
+
+module:
+	$(MAKE) -C $(KDIR) M=$(TOP) $(KBUILD_ARGS) modules
+
+ctl:
+	$(MAKE) -C ctl
+
+# An out-of-tree build directory per kernel: symlinks to the sources, so
+# several kernels' objects never mix.
+build/%/.tree: $(MOD_SRCS) kmod/Kbuild Kbuild
+	@mkdir -p build/$*/kmod
+	@ln -sfn $(TOP)/include build/$*/include
+	@ln -sf $(TOP)/Kbuild build/$*/Kbuild
+	@for f in kmod/Kbuild $(KMOD_SRCS); do ln -sf $(TOP)/$$f build/$*/$$f; done
+	@touch $@
+
+kbuild: build/$(KVER)/.tree
+	$(MAKE) -C /lib/modules/$(KVER)/build M=$(TOP)/build/$(KVER) $(KBUILD_ARGS) modules
+
+modules-all:
+	@for k in $(KERNELS); do $(MAKE) --no-print-directory kbuild KVER=$$k || exit 1; done
+
+sparse: build/$(KVER)/.tree
+	@out=$$($(MAKE) -C /lib/modules/$(KVER)/build M=$(TOP)/build/$(KVER) \
+		$(KBUILD_ARGS) C=2 modules 2>&1) ; rc=$$?; echo "$$out"; \
+	if [ $$rc -ne 0 ] || echo "$$out" | grep -E -q '(warning|error):'; then \
+		echo "sparse: not clean on $(KVER)" >&2; exit 1; fi
+
+deps:
+	@$(TOP)/scripts/install-deps
+
+ksrc: deps
+	@$(TOP)/scripts/ksrc
+
+style: ksrc
+	$(CHECKPATCH) --no-tree --strict --quiet --terse -f $(MOD_SRCS)
+
+check:
+	@$(TOP)/scripts/install-deps
+	@$(TOP)/scripts/ksrc
+	@$(TOP)/selftests/check
+
+demo: deps
+	@$(TOP)/scripts/demo
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+	$(MAKE) -C ctl install
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	-$(MAKE) -C ctl clean
+	rm -rf build .check

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pxe: the one place that knows kernel versions.  Every difference between
+ * the kernels we build against (6.1 and 6.12 LTS) is bridged here, so the
+ * rest of the module is written against the newest API only.
+ *
+ * Known gaps, deliberately not bridged: NL_SET_ERR_MSG_FMT (6.2+) has no
+ * safe fallback on 6.1, whose extack only carries static strings, so the
+ * module's messages are static.
+ */
+#ifndef _PXE_COMPAT_H
+#define _PXE_COMPAT_H
+
+#include <linux/version.h>
+
+#endif /* _PXE_COMPAT_H */
