@@ -96,7 +96,7 @@ int pxe_link_add(struct pxe_net *pn, struct net_device *dev, __be32 server,
 	}
 	list_add_tail_rcu(&link->node, &pn->links);
 	pn->gen++;
-	pxe_netlink_notify_link(link, PXE_CMD_LINK_NEW);
+	pxe_netlink_notify_link(link, PXE_CMD_LINK_ADD_NTF);
 	return 0;
 }
 
@@ -110,7 +110,7 @@ void pxe_link_del(struct pxe_link *link)
 	list_del_rcu(&link->node);
 	nf_unregister_net_hook(pn->net, &link->hook);
 	pn->gen++;
-	pxe_netlink_notify_link(link, PXE_CMD_LINK_DEL);
+	pxe_netlink_notify_link(link, PXE_CMD_LINK_DEL_NTF);
 	/* The hook may still be running on another CPU until a grace period. */
 	call_rcu(&link->rcu, link_free_rcu);
 }

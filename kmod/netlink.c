@@ -71,20 +71,20 @@ void pxe_netlink_notify_link(const struct pxe_link *link, u8 cmd)
 static struct net_device *request_dev(struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
-	struct net_device *dev = NULL;
+	struct net_device *dev;
 
 	ASSERT_RTNL();
-	if (info->attrs[PXE_A_IFINDEX])
-		dev = __dev_get_by_index(net,
-					 nla_get_u32(info->attrs[PXE_A_IFINDEX]));
-	else if (info->attrs[PXE_A_IFNAME])
-		dev = __dev_get_by_name(net,
-					nla_data(info->attrs[PXE_A_IFNAME]));
-	else {
+	if (!info->attrs[PXE_A_IFINDEX] && !info->attrs[PXE_A_IFNAME]) {
 		NL_SET_ERR_MSG(info->extack,
 			       "missing device: PXE_A_IFINDEX or PXE_A_IFNAME is required");
 		return ERR_PTR(-EINVAL);
 	}
+	if (info->attrs[PXE_A_IFINDEX])
+		dev = __dev_get_by_index(net,
+					 nla_get_u32(info->attrs[PXE_A_IFINDEX]));
+	else
+		dev = __dev_get_by_name(net,
+					nla_data(info->attrs[PXE_A_IFNAME]));
 	if (!dev) {
 		NL_SET_ERR_MSG(info->extack, "no such network device");
 		return ERR_PTR(-ENODEV);

@@ -34,8 +34,8 @@ struct pxe_link_stats {
 struct pxe_link {
 	struct list_head node;		/* in pxe_net.links */
 	struct pxe_net *pn;
-	struct net_device *dev;		/* valid while linked: the notifier
-					 * unlinks before the device goes */
+	/* Valid while linked: the notifier unlinks before the device goes. */
+	struct net_device *dev;
 	__be32 server;			/* source of replies, TFTP server */
 	struct nf_hook_ops hook;
 	struct pxe_link_stats __percpu *stats;

@@ -25,16 +25,22 @@ enum pxe_cmd {
 	 *
 	 * LINK_NEW   needs IFINDEX or IFNAME; LINK_SERVER is optional and
 	 *            defaults to the device's first IPv4 address.
-	 * LINK_DEL   needs IFINDEX or IFNAME.  Also sent to the monitor group
-	 *            when a link goes away (by request or with its device).
+	 * LINK_DEL   needs IFINDEX or IFNAME.
 	 * LINK_GET   dump: every link of the namespace; do: the one named.
+	 *
+	 * LINK_ADD_NTF, LINK_DEL_NTF: sent to the monitor group when a link
+	 * appears or goes away (by request, or with its device); the
+	 * attributes are those of a LINK_GET reply.
 	 */
 	PXE_CMD_LINK_NEW,
 	PXE_CMD_LINK_DEL,
 	PXE_CMD_LINK_GET,
+	PXE_CMD_LINK_ADD_NTF,
+	PXE_CMD_LINK_DEL_NTF,
 
 	__PXE_CMD_MAX
 };
+
 #define PXE_CMD_MAX (__PXE_CMD_MAX - 1)
 
 enum pxe_attr {
@@ -49,6 +55,7 @@ enum pxe_attr {
 
 	__PXE_A_MAX
 };
+
 #define PXE_A_MAX (__PXE_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_PXE_H */
