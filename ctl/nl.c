@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink side of pxectl.
+ *
+ * One socket, opened on the first request and kept for a whole batch.
+ * Every request is answered by an ACK, an error or the end of a dump; the
+ * error's extended ACK (the kernel's own words about what it rejected) is
+ * parsed here, because libnl 3.7 does not hand it to us.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <linux/pxe.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+
+#include "pxectl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+static struct nl_sock *sock;
+static int family;
+
+/* Every attribute of the family: replies are parsed against this. */
+static struct nla_policy pxe_policy[PXE_A_MAX + 1] = {
+	[PXE_A_IFINDEX]		= { .type = NLA_U32 },
+	[PXE_A_IFNAME]		= { .type = NLA_STRING, .maxlen = IFNAMSIZ },
+	[PXE_A_LINK_SERVER]	= { .type = NLA_U32 },
+	[PXE_A_LINK_RX_PACKETS]	= { .type = NLA_U64 },
+};
+
+/* Names for the attributes the kernel points at without saying why. */
+static const char *const pxe_attr_names[PXE_A_MAX + 1] = {
+	[PXE_A_IFINDEX]		= "ifindex",
+	[PXE_A_IFNAME]		= "ifname",
+	[PXE_A_LINK_SERVER]	= "link-server",
+	[PXE_A_LINK_RX_PACKETS]	= "link-rx-packets",
+};
+
+static struct nla_policy extack_policy[NLMSGERR_ATTR_MAX + 1] = {
+	[NLMSGERR_ATTR_MSG]		= { .type = NLA_STRING },
+	[NLMSGERR_ATTR_OFFS]		= { .type = NLA_U32 },
+	[NLMSGERR_ATTR_MISS_TYPE]	= { .type = NLA_U32 },
+};
+
+/* What came back for one request. */
+struct reply {
+	const char *what;	/* names the request in errors */
+	struct nl_msg *request;
+	reply_fn fn;
+	void *arg;
+	bool done;		/* the ACK, the error or NLMSG_DONE arrived */
+	bool failed;		/* a reply was unusable; the error is printed */
+	bool interrupted;	/* the table changed while it was dumped */
+	int error;		/* errno from the kernel, 0 on success */
+	char message[256];	/* the kernel's extack message, "" if none */
+	int bad_attr;		/* attribute type the kernel rejected, or -1 */
+	int missing_attr;	/* attribute type the kernel needed, or -1 */
+};
+
+void pxe_nl_close(void)
+{
+	nl_socket_free(sock);
+	sock = NULL;
+}
+
+static int nl_open(void)
+{
+	struct nl_cb *cb;
+	int err, one = 1;
+
+	if (sock)
+		return 0;
+
+	/* NL_CB_DEBUG dumps every message sent and received to stderr. */
+	cb = nl_cb_alloc(netlink_debug ? NL_CB_DEBUG : NL_CB_DEFAULT);
+	sock = cb ? nl_socket_alloc_cb(cb) : NULL;
+	nl_cb_put(cb);
+	if (!sock) {
+		pxe_error(NULL, "out of memory");
+		return -1;
+	}
+
+	err = genl_connect(sock);
+	if (err < 0) {
+		pxe_error(NULL, "cannot open a generic netlink socket: %s",
+			  nl_geterror(err));
+		goto close;
+	}
+
+	/*
+	 * Ask for the kernel's error messages.  libnl 3.7 has no
+	 * nl_socket_set_ext_ack(); kernels before 4.12 refuse the option and
+	 * then errno alone has to do, so a failure here is not one.
+	 */
+	(void)setsockopt(nl_socket_get_fd(sock), SOL_NETLINK, NETLINK_EXT_ACK,
+			 &one, sizeof(one));
+
+	family = genl_ctrl_resolve(sock, PXE_GENL_NAME);
+	if (family == -NLE_OBJ_NOTFOUND) {
+		pxe_error(NULL, "pxe module not loaded (generic netlink family \"%s\" not found)",
+			  PXE_GENL_NAME);
+		goto close;
+	}
+	if (family < 0) {
+		pxe_error(NULL, "cannot look up generic netlink family \"%s\": %s",
+			  PXE_GENL_NAME, nl_geterror(family));
+		goto close;
+	}
+	return 0;
+
+close:
+	pxe_nl_close();
+	return -1;
+}
+
+struct nl_msg *pxe_msg_new(uint8_t cmd, int flags)
+{
+	struct nl_msg *msg;
+
+	if (nl_open())
+		return NULL;
+
+	msg = nlmsg_alloc();
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0,
+				 flags, cmd, PXE_GENL_VERSION)) {
+		nlmsg_free(msg);
+		pxe_error(NULL, "out of memory");
+		return NULL;
+	}
+	return msg;
+}
+
+int pxe_msg_abort(const char *what, struct nl_msg *msg, int nlerr)
+{
+	nlmsg_free(msg);
+	pxe_error(what, "cannot build the request: %s", nl_geterror(nlerr));
+	return -1;
+}
+
+static const char *attr_name(int type)
+{
+	static char number[32];
+
+	if (type > 0 && type <= PXE_A_MAX && pxe_attr_names[type])
+		return pxe_attr_names[type];
+	snprintf(number, sizeof(number), "number %d", type);
+	return number;
+}
+
+/* NLMSGERR_ATTR_OFFS counts from the start of our request's header. */
+static int attr_at_offset(struct nl_msg *request, uint32_t offset)
+{
+	struct nlmsghdr *hdr = nlmsg_hdr(request);
+
+	if (offset < NLMSG_HDRLEN + GENL_HDRLEN || offset > hdr->nlmsg_len ||
+	    hdr->nlmsg_len - offset < NLA_HDRLEN)
+		return -1;
+	return nla_type((struct nlattr *)((char *)hdr + offset));
+}
+
+/*
+ * The extended ACK: attributes that follow the @fixed bytes of an
+ * NLMSG_ERROR or NLMSG_DONE payload, present when NLM_F_ACK_TLVS says so.
+ */
+static void read_extack(struct nlmsghdr *hdr, size_t fixed,
+			struct reply *reply)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+
+	if (!(hdr->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    fixed > (size_t)nlmsg_datalen(hdr) ||
+	    nlmsg_parse(hdr, fixed, tb, NLMSGERR_ATTR_MAX, extack_policy) < 0)
+		return;
+
+	if (tb[NLMSGERR_ATTR_MSG])
+		snprintf(reply->message, sizeof(reply->message), "%s",
+			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+	if (tb[NLMSGERR_ATTR_OFFS])
+		reply->bad_attr = attr_at_offset(reply->request,
+				nla_get_u32(tb[NLMSGERR_ATTR_OFFS]));
+	if (tb[NLMSGERR_ATTR_MISS_TYPE])
+		reply->missing_attr = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
+}
+
+static void read_nlmsgerr(struct nlmsghdr *hdr, struct reply *reply)
+{
+	struct nlmsgerr *err = nlmsg_data(hdr);
+	size_t fixed = sizeof(*err);
+
+	/* Unless capped, the kernel echoes our whole request before the TLVs. */
+	if (!(hdr->nlmsg_flags & NLM_F_CAPPED))
+		fixed = sizeof(err->error) + (size_t)err->msg.nlmsg_len;
+
+	reply->error = -err->error;
+	read_extack(hdr, fixed, reply);
+	reply->done = true;
+}
+
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *err, void *arg)
+{
+	/* libnl passes the payload; the flags are in the header before it. */
+	read_nlmsgerr((struct nlmsghdr *)((char *)err - NLMSG_HDRLEN), arg);
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	read_nlmsgerr(nlmsg_hdr(msg), arg);
+	return NL_STOP;
+}
+
+/* The end of a dump; one that failed part-way carries its error here. */
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+	struct reply *reply = arg;
+	int error;
+
+	if (nlmsg_datalen(hdr) >= (int)sizeof(error)) {
+		memcpy(&error, nlmsg_data(hdr), sizeof(error));
+		if (error < 0)
+			reply->error = -error;
+		read_extack(hdr, sizeof(error), reply);
+	}
+	reply->done = true;
+	return NL_STOP;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *attrs[PXE_A_MAX + 1];
+	struct reply *reply = arg;
+
+	/* After a bad reply, keep reading so the socket is clean for the next. */
+	if (reply->failed || !reply->fn)
+		return NL_OK;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, attrs, PXE_A_MAX, pxe_policy) < 0) {
+		pxe_error(reply->what, "malformed reply from the kernel (%s)",
+			  SAME_RELEASE_HINT);
+		reply->failed = true;
+	} else if (reply->fn(attrs, reply->arg) < 0) {
+		reply->failed = true;
+	}
+	return NL_OK;
+}
+
+static int on_dump_interrupted(struct nl_msg *msg, void *arg)
+{
+	struct reply *reply = arg;
+
+	reply->interrupted = true;
+	return NL_OK;
+}
+
+/* Out of sequence or truncated: not an answer to what we asked. */
+static int on_invalid(struct nl_msg *msg, void *arg)
+{
+	struct reply *reply = arg;
+
+	reply->error = EPROTO;
+	reply->done = true;
+	return NL_STOP;
+}
+
+static struct nl_cb *reply_callbacks(struct reply *reply)
+{
+	struct nl_cb *socket_cb = nl_socket_get_cb(sock);
+	struct nl_cb *cb = nl_cb_clone(socket_cb);
+
+	nl_cb_put(socket_cb);
+	if (!cb)
+		return NULL;
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, reply);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, reply);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, reply);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, reply);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_interrupted, reply);
+	nl_cb_set(cb, NL_CB_INVALID, NL_CB_CUSTOM, on_invalid, reply);
+	return cb;
+}
+
+static int wait_for_reply(struct nl_cb *cb, struct reply *reply)
+{
+	int received;
+
+	while (!reply->done) {
+		received = nl_recvmsgs_report(sock, cb);
+		if (reply->done)
+			break;
+		if (received < 0) {
+			pxe_error(reply->what, "cannot read the kernel's answer: %s",
+				  nl_geterror(received));
+			return -1;
+		}
+		if (received == 0) {
+			pxe_error(reply->what, "the netlink socket closed before the kernel answered");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void print_kernel_error(const struct reply *reply)
+{
+	const char *reason = strerror(reply->error);
+
+	if (reply->message[0])
+		pxe_error(reply->what, "%s", reply->message);
+	else if (reply->error == EPERM)
+		pxe_error(reply->what, "%s (needs CAP_NET_ADMIN over this network namespace)",
+			  reason);
+	else if (reply->missing_attr >= 0)
+		pxe_error(reply->what, "%s (the kernel needs attribute %s: %s)",
+			  reason, attr_name(reply->missing_attr),
+			  SAME_RELEASE_HINT);
+	else if (reply->bad_attr >= 0)
+		pxe_error(reply->what, "%s (attribute %s)", reason,
+			  attr_name(reply->bad_attr));
+	else
+		pxe_error(reply->what, "%s", reason);
+}
+
+static int report(const struct reply *reply)
+{
+	if (reply->failed)
+		return -1;
+	if (reply->error) {
+		print_kernel_error(reply);
+		return -1;
+	}
+	if (reply->interrupted) {
+		pxe_error(reply->what, "the table changed while it was read; run the command again");
+		return -1;
+	}
+	/* An extack message on success is the kernel's warning. */
+	if (reply->message[0])
+		pxe_error(reply->what, "warning: %s", reply->message);
+	return 0;
+}
+
+int pxe_request(const char *what, struct nl_msg *msg, reply_fn fn, void *arg)
+{
+	struct reply reply = {
+		.what = what,
+		.request = msg,
+		.fn = fn,
+		.arg = arg,
+		.bad_attr = -1,
+		.missing_attr = -1,
+	};
+	struct nl_cb *cb = reply_callbacks(&reply);
+	int ret = -1, err;
+
+	if (!cb) {
+		pxe_error(NULL, "out of memory");
+		goto out;
+	}
+	err = nl_send_auto(sock, msg);
+	if (err < 0) {
+		pxe_error(what, "cannot send the request: %s", nl_geterror(err));
+		goto out;
+	}
+	if (wait_for_reply(cb, &reply) == 0)
+		ret = report(&reply);
+out:
+	nl_cb_put(cb);
+	nlmsg_free(msg);
+	return ret;
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pxectl: the control tool of the pxe in-kernel PXE boot server.
+ *
+ * One file per object (link.c, later pool.c, host.c, ...), each with an
+ * OBJECT_main() that pxectl.c dispatches to; nl.c speaks generic netlink,
+ * output.c prints rows for humans or as JSON.
+ */
+#ifndef PXECTL_H
+#define PXECTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#ifndef PXECTL_VERSION
+#define PXECTL_VERSION "0.1"
+#endif
+
+/* pxectl.c */
+
+extern bool json_output;
+extern bool netlink_debug;
+
+/*
+ * A word of the grammar: an object in the top-level table, a command in an
+ * object's table.  @help is a one-line description for objects and the
+ * argument synopsis for commands; NULL hides an alias from the help text.
+ */
+struct command {
+	const char *name;
+	int (*run)(int argc, char *argv[]);
+	const char *help;
+};
+
+/*
+ * Runs argv[0] looked up in @table (exact name, else an unambiguous
+ * prefix); @object is the object name for error messages, NULL for the
+ * top-level table.  Returns the exit status.
+ */
+int run_command(const struct command *table, const char *object,
+		int argc, char *argv[]);
+
+/* Prints "Usage: pxectl OBJECT COMMAND ARGS" lines for each visible command. */
+void usage_commands(FILE *out, const char *object,
+		    const struct command *table);
+
+/* Prints "pxectl: [FILE:LINE: ][WHAT: ]MESSAGE" to stderr. */
+void pxe_error(const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * One "keyword VALUE" argument.  A table of these, ended by an entry with a
+ * NULL name, describes what a command accepts.
+ */
+struct keyword {
+	const char *name;
+	const char *meta;	/* the VALUE placeholder shown in errors */
+	bool required;
+	const char *value;	/* filled in by parse_keywords() */
+};
+
+/* Fills @keywords from argv; prints an error naming @what and returns -1. */
+int parse_keywords(const char *what, int argc, char *argv[],
+		   struct keyword *keywords);
+
+/* Appended to errors that only a version mismatch can explain. */
+#define SAME_RELEASE_HINT "are pxectl and the pxe module from the same release?"
+
+/* Checks an interface name the way the kernel's dev_valid_name() does. */
+int check_ifname(const char *what, const char *ifname);
+
+/* nl.c */
+
+/* Called for each reply message of a request, with its parsed attributes. */
+typedef int (*reply_fn)(struct nlattr **attrs, void *arg);
+
+/* A new request for @cmd of the pxe family; NULL (error printed) on failure. */
+struct nl_msg *pxe_msg_new(uint8_t cmd, int flags);
+
+/*
+ * Sends @msg and waits for the kernel's answer: the ACK of a request or the
+ * end of a dump.  Each reply goes to @fn (may be NULL).  Frees @msg.
+ * Returns 0, or -1 after printing an error naming @what.
+ */
+int pxe_request(const char *what, struct nl_msg *msg, reply_fn fn, void *arg);
+
+/* Frees @msg of a request that could not be built; returns -1. */
+int pxe_msg_abort(const char *what, struct nl_msg *msg, int nlerr);
+
+void pxe_nl_close(void);
+
+/* output.c: rows of "key value" pairs, or a JSON array of objects */
+
+void output_list_begin(void);
+void output_row_begin(void);
+void output_str(const char *key, const char *value);
+void output_u64(const char *key, uint64_t value);
+void output_ipv4(const char *key, uint32_t addr_be);
+void output_row_end(void);
+void output_list_end(void);
+void output_list_discard(void);
+
+/* the objects */
+
+int link_main(int argc, char *argv[]);
+
+#endif /* PXECTL_H */
