@@ -1,0 +1,214 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared by the pxe shell selftests.  Source it right after `set -e`:
+#
+#	set -e
+#	source "$(dirname "$0")/lib.sh"
+#
+# It names the test's namespaces ($ns1, $ns2, $ns3: unique per run), gives
+# the WireGuard netns.sh helpers (n1 CMD = ip netns exec $ns1 CMD, ip1 ARGS =
+# ip -n $ns1 ARGS, pxe1 ARGS = pxectl in $ns1) and reports KTAP: each
+# `behaviour NAME` ends the previous one as "ok" and starts NAME; when the
+# script exits, a non-zero status makes the running one "not ok", and the
+# kernel log since the start is checked for splats.  A test that defines
+# cleanup_test() gets it called at exit, before the namespaces are deleted.
+#
+# Sourced with PXE_LIB_DEFS_ONLY=1 it only defines (selftests/vm-run uses
+# SPLAT_RE from here).
+
+# What a healthy kernel never prints.
+SPLAT_RE='WARNING:|BUG:|BUG |kernel BUG|Oops|general protection|refcount_t:|list_add corruption|list_del corruption|KASAN|UBSAN|unreferenced object|rcu: INFO|detected stall|rcu_sched self-detected|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|scheduling while atomic|soft lockup|hard LOCKUP|blocked for more than|Call Trace:|double free|use-after-free|slab-out-of-bounds|Kernel panic'
+
+[ "${PXE_LIB_DEFS_ONLY:-0}" = 1 ] && return 0
+
+SELFTESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$SELFTESTS/.." && pwd)
+PXECTL=${PXECTL:-$TOP/ctl/pxectl}
+PXE_KO=${PXE_KO:-$TOP/build/$(uname -r)/kmod/pxe.ko}
+PYTHON=${PYTHON:-/usr/bin/python3}
+TEST_NAME=$(basename "$0" .sh)
+
+# Unique names: a test can run beside another, or after one that crashed.
+ns1="pxe-$TEST_NAME-$$-1"
+ns2="pxe-$TEST_NAME-$$-2"
+ns3="pxe-$TEST_NAME-$$-3"
+
+n1() { ip netns exec "$ns1" "$@"; }
+n2() { ip netns exec "$ns2" "$@"; }
+n3() { ip netns exec "$ns3" "$@"; }
+ip1() { ip -n "$ns1" "$@"; }
+ip2() { ip -n "$ns2" "$@"; }
+ip3() { ip -n "$ns3" "$@"; }
+pxe0() { "$PXECTL" "$@"; }
+pxe1() { n1 "$PXECTL" "$@"; }
+pxe2() { n2 "$PXECTL" "$@"; }
+pxe3() { n3 "$PXECTL" "$@"; }
+
+# A namespace with lo up and no IPv6: no autoconfiguration chatter, so every
+# packet a test counts is one it sent.
+netns_add() {
+	ip netns add "$1"
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$1" link set lo up
+}
+
+netns_del_all() {
+	local ns
+	for ns in "$ns1" "$ns2" "$ns3"; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+}
+
+log() { printf '%s\n' "$*" | sed 's/^/# /'; }
+
+# busybox's ping: busybox-static is a dependency, iputils-ping is not.
+ping_from() { local ns=$1; shift; ip netns exec "$ns" busybox ping "$@"; }
+
+# Runs CMD as nobody with no capabilities and no groups: use as `n1 "${NOBODY[@]}" CMD`.
+# shellcheck disable=SC2034
+NOBODY=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+
+# ---------------------------------------------------------------------------
+# KTAP: one result per behaviour.
+
+ktap_count=0
+ktap_current=""
+ktap_skip_reason=""
+echo "TAP version 13"
+
+# Ends the running behaviour as passed and starts NAME.
+behaviour() {
+	ktap_end_current 0
+	ktap_current=$1
+	log "--- $1"
+}
+
+# Marks the running behaviour skipped: the reason is required.
+skip_behaviour() {
+	[ -n "$1" ] || { log "skip_behaviour needs a reason"; return 1; }
+	ktap_skip_reason=$1
+}
+
+ktap_end_current() {
+	local rc=$1
+	[ -n "$ktap_current" ] || return 0
+	ktap_count=$((ktap_count + 1))
+	if [ "$rc" -ne 0 ]; then
+		echo "not ok $ktap_count $ktap_current"
+	elif [ -n "$ktap_skip_reason" ]; then
+		echo "ok $ktap_count $ktap_current # SKIP $ktap_skip_reason"
+	else
+		echo "ok $ktap_count $ktap_current"
+	fi
+	ktap_current="" ktap_skip_reason=""
+}
+
+# ---------------------------------------------------------------------------
+# Assertions that say what they expected.
+
+# expect_error MESSAGE CMD...: CMD exits 1 and prints exactly MESSAGE on
+# stderr.
+expect_error() {
+	local want=$1; shift
+	local err rc=0
+	err=$("$@" 2>&1 >/dev/null) || rc=$?
+	if [ $rc -ne 1 ] || [ "$err" != "$want" ]; then
+		log "command: $*"
+		log "expected: exit 1, stderr: $want"
+		log "got:      exit $rc, stderr: $err"
+		return 1
+	fi
+}
+
+# expect_error_containing TEXT CMD...: CMD exits 1, stderr contains TEXT.
+expect_error_containing() {
+	local want=$1; shift
+	local err rc=0
+	err=$("$@" 2>&1 >/dev/null) || rc=$?
+	if [ $rc -ne 1 ] || [[ $err != *"$want"* ]]; then
+		log "command: $*"
+		log "expected: exit 1, stderr containing: $want"
+		log "got:      exit $rc, stderr: $err"
+		return 1
+	fi
+}
+
+# expect_eq WHAT EXPECTED GOT
+expect_eq() {
+	if [ "$2" != "$3" ]; then
+		log "$1: expected '$2', got '$3'"
+		return 1
+	fi
+}
+
+# json_query EXPR < JSON: evaluates the Python expression EXPR over the
+# parsed document `j` and prints the result (lists and dicts as JSON).
+json_query() {
+	"$PYTHON" -c '
+import json, sys
+j = json.load(sys.stdin)
+r = eval(sys.argv[1])
+print(json.dumps(r) if isinstance(r, (list, dict)) else r)' "$1"
+}
+
+# links_json NS: the links of a namespace, as pxectl -j prints them.
+links_json() { ip netns exec "$1" "$PXECTL" -j link show; }
+
+# link_field NS DEV FIELD: one field of DEV's link in NS ("" if no link).
+link_field() {
+	links_json "$1" | json_query "next((str(l.get('$3', '')) for l in j if l.get('dev') == '$2'), '')"
+}
+
+# link_devs NS: the devices with a link in NS, sorted, space-separated.
+link_devs() {
+	links_json "$1" | json_query "' '.join(sorted(l['dev'] for l in j))"
+}
+
+ensure_module() {
+	[ -d /sys/module/pxe ] || insmod "$PXE_KO"
+}
+
+# ---------------------------------------------------------------------------
+# Start and end.
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "# SKIP: needs root (network namespaces, insmod, the kernel log)"
+	echo "1..0"
+	exit 4
+fi
+
+KMSG_MARKER="pxe selftest $TEST_NAME.$$ starts"
+echo "$KMSG_MARKER" >/dev/kmsg 2>/dev/null || true
+
+lib_exit() {
+	local rc=$?
+	set +e
+	ktap_end_current $rc
+	if declare -F cleanup_test >/dev/null; then
+		cleanup_test >/dev/null 2>&1
+	fi
+	netns_del_all
+	# Namespaces die in a workqueue; give their exit a moment to run (and
+	# to splat) before reading the log.
+	sleep 1
+	local bad
+	bad=$(dmesg | sed -n "/$KMSG_MARKER/,\$p" | grep -E -A 12 "$SPLAT_RE")
+	ktap_count=$((ktap_count + 1))
+	if [ -z "$bad" ]; then
+		echo "ok $ktap_count kernel_log_clean"
+	else
+		printf '%s\n' "$bad" | head -n 100 | sed 's/^/# /'
+		echo "not ok $ktap_count kernel_log_clean"
+		rc=1
+	fi
+	echo "1..$ktap_count"
+	exit $rc
+}
+trap lib_exit EXIT
+
+if [ ! -x "$PXECTL" ]; then
+	behaviour pxectl_is_built
+	log "$PXECTL not found: build it with make -C $TOP ctl"
+	false
+fi

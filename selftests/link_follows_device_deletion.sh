@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A link lives as long as its device: deleting the device (or moving it to
+# another namespace) takes the link away; renaming it does not.
+#
+#   +-----------------------------+       +-----------------------------+
+#   | $ns1                        |       | $ns2                        |
+#   |   pxe0 10.0.1.1/24 ---------+-veth--+-- peer0 10.0.1.2/24         |
+#   |   dummy0 10.0.2.1/24        |       |                             |
+#   |   dummy1 10.0.3.1/24        |       |                             |
+#   +-----------------------------+       +-----------------------------+
+set -e
+source "$(dirname "$0")/lib.sh"
+
+ensure_module
+netns_add "$ns1"
+netns_add "$ns2"
+ip1 link add pxe0 type veth peer name peer0 netns "$ns2"
+ip1 addr add 10.0.1.1/24 dev pxe0
+ip2 addr add 10.0.1.2/24 dev peer0
+ip1 link add dummy0 type dummy
+ip1 addr add 10.0.2.1/24 dev dummy0
+ip1 link add dummy1 type dummy
+ip1 addr add 10.0.3.1/24 dev dummy1
+for dev in pxe0 dummy0 dummy1; do ip1 link set "$dev" up; done
+ip2 link set peer0 up
+pxe1 link add dev pxe0
+pxe1 link add dev dummy0
+pxe1 link add dev dummy1
+
+behaviour deleting_veth_removes_its_link
+expect_eq "links in $ns1" "dummy0 dummy1 pxe0" "$(link_devs "$ns1")"
+ip1 link del pxe0
+expect_eq "links in $ns1" "dummy0 dummy1" "$(link_devs "$ns1")"
+
+behaviour deleting_veth_peer_side_removes_the_link
+ip1 link add pxe0 type veth peer name peer0 netns "$ns2"
+ip1 addr add 10.0.1.1/24 dev pxe0
+ip1 link set pxe0 up
+pxe1 link add dev pxe0
+ip2 link del peer0
+expect_eq "links in $ns1" "dummy0 dummy1" "$(link_devs "$ns1")"
+
+behaviour recreated_device_has_no_link
+ip1 link add pxe0 type veth peer name peer0 netns "$ns2"
+ip1 addr add 10.0.1.1/24 dev pxe0
+ip1 link set pxe0 up
+expect_eq "links in $ns1" "dummy0 dummy1" "$(link_devs "$ns1")"
+expect_error "pxectl: link del dev pxe0: no pxe link on this device" \
+	pxe1 link del dev pxe0
+
+behaviour link_show_follows_device_rename
+ip1 link set dummy1 down
+ip1 link set dummy1 name renamed1
+ip1 link set renamed1 up
+expect_eq "links in $ns1" "dummy0 renamed1" "$(link_devs "$ns1")"
+expect_eq "server of renamed1" 10.0.3.1 "$(link_field "$ns1" renamed1 server)"
+
+behaviour moving_device_to_another_netns_removes_its_link
+ip1 link set renamed1 netns "$ns2"
+expect_eq "links in $ns1" dummy0 "$(link_devs "$ns1")"
+expect_eq "links in $ns2" "" "$(link_devs "$ns2")"
+
+behaviour deleting_last_device_leaves_link_show_empty
+ip1 link del dummy0
+expect_eq "links in $ns1" "" "$(link_devs "$ns1")"
+expect_eq "pxectl link show in $ns1" "" "$(pxe1 link show)"
+expect_eq "pxectl -j link show in $ns1" "[]" "$(pxe1 -j link show)"
