@@ -53,6 +53,17 @@ netns_add() {
 	ip -n "$1" link set lo up
 }
 
+# dummy_add NS DEV [ADDR/LEN...]: a dummy device in NS, with its addresses, up.
+dummy_add() {
+	local ns=$1 dev=$2 addr
+	shift 2
+	ip -n "$ns" link add "$dev" type dummy
+	for addr in "$@"; do
+		ip -n "$ns" addr add "$addr" dev "$dev"
+	done
+	ip -n "$ns" link set "$dev" up
+}
+
 netns_del_all() {
 	local ns
 	for ns in "$ns1" "$ns2" "$ns3"; do

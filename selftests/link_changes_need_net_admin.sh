@@ -22,9 +22,7 @@ source "$(dirname "$0")/lib.sh"
 
 ensure_module
 netns_add "$ns1"
-ip1 link add pxe0 type dummy
-ip1 addr add 10.0.1.1/24 dev pxe0
-ip1 link set pxe0 up
+dummy_add "$ns1" pxe0 10.0.1.1/24
 
 behaviour root_of_child_userns_cannot_add_link
 expect_error_containing "Operation not permitted" \

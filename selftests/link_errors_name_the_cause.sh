@@ -14,11 +14,8 @@ source "$(dirname "$0")/lib.sh"
 
 ensure_module
 netns_add "$ns1"
-ip1 link add pxe0 type dummy
-ip1 addr add 10.0.1.1/24 dev pxe0
-ip1 link set pxe0 up
-ip1 link add noaddr0 type dummy
-ip1 link set noaddr0 up
+dummy_add "$ns1" pxe0 10.0.1.1/24
+dummy_add "$ns1" noaddr0
 
 behaviour unknown_device_is_named
 expect_error "pxectl: link add dev nosuch0: no such network device" \

@@ -19,11 +19,9 @@ netns_add "$ns2"
 ip1 link add pxe0 type veth peer name peer0 netns "$ns2"
 ip1 addr add 10.0.1.1/24 dev pxe0
 ip2 addr add 10.0.1.2/24 dev peer0
-ip1 link add dummy0 type dummy
-ip1 addr add 10.0.2.1/24 dev dummy0
-ip1 link add dummy1 type dummy
-ip1 addr add 10.0.3.1/24 dev dummy1
-for dev in pxe0 dummy0 dummy1; do ip1 link set "$dev" up; done
+dummy_add "$ns1" dummy0 10.0.2.1/24
+dummy_add "$ns1" dummy1 10.0.3.1/24
+ip1 link set pxe0 up
 ip2 link set peer0 up
 pxe1 link add dev pxe0
 pxe1 link add dev dummy0

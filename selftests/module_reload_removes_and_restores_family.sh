@@ -20,9 +20,7 @@ ensure_module
 pxe0 link show >/dev/null
 
 netns_add "$ns1"
-ip1 link add dummy0 type dummy
-ip1 addr add 10.0.1.1/24 dev dummy0
-ip1 link set dummy0 up
+dummy_add "$ns1" dummy0 10.0.1.1/24
 
 behaviour rmmod_with_a_link_attached_succeeds
 pxe1 link add dev dummy0

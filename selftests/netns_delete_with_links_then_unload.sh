@@ -39,13 +39,9 @@ ip3 addr add 10.0.1.2/24 dev peer1
 ip3 addr add 10.0.4.2/24 dev peer4
 ip3 addr add 10.0.2.2/24 dev peer2
 for i in 0 1 2; do
-	ip1 link add "dummy$i" type dummy
-	ip1 addr add "10.0.5.$((i + 1))/24" dev "dummy$i"
-	ip1 link set "dummy$i" up
+	dummy_add "$ns1" "dummy$i" "10.0.5.$((i + 1))/24"
 done
-ip2 link add dummy0 type dummy
-ip2 addr add 10.0.6.1/24 dev dummy0
-ip2 link set dummy0 up
+dummy_add "$ns2" dummy0 10.0.6.1/24
 ip1 link set pxe0 up
 ip1 link set pxe1 up
 ip2 link set pxe0 up
