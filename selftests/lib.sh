@@ -53,6 +53,17 @@ netns_add() {
 	ip -n "$1" link set lo up
 }
 
+# veth_add NS DEV ADDR PEER_NS PEER [PEER_ADDR]: a veth pair from DEV in NS
+# to PEER in PEER_NS, both ends up; ADDR "" for none.
+veth_add() {
+	local ns=$1 dev=$2 addr=$3 peer_ns=$4 peer=$5 peer_addr=${6:-}
+	ip -n "$ns" link add "$dev" type veth peer name "$peer" netns "$peer_ns"
+	[ -z "$addr" ] || ip -n "$ns" addr add "$addr" dev "$dev"
+	[ -z "$peer_addr" ] || ip -n "$peer_ns" addr add "$peer_addr" dev "$peer"
+	ip -n "$ns" link set "$dev" up
+	ip -n "$peer_ns" link set "$peer" up
+}
+
 # dummy_add NS DEV [ADDR/LEN...]: a dummy device in NS, with its addresses, up.
 dummy_add() {
 	local ns=$1 dev=$2 addr

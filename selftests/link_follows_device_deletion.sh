@@ -16,13 +16,9 @@ source "$(dirname "$0")/lib.sh"
 ensure_module
 netns_add "$ns1"
 netns_add "$ns2"
-ip1 link add pxe0 type veth peer name peer0 netns "$ns2"
-ip1 addr add 10.0.1.1/24 dev pxe0
-ip2 addr add 10.0.1.2/24 dev peer0
+veth_add "$ns1" pxe0 10.0.1.1/24 "$ns2" peer0 10.0.1.2/24
 dummy_add "$ns1" dummy0 10.0.2.1/24
 dummy_add "$ns1" dummy1 10.0.3.1/24
-ip1 link set pxe0 up
-ip2 link set peer0 up
 pxe1 link add dev pxe0
 pxe1 link add dev dummy0
 pxe1 link add dev dummy1
@@ -33,17 +29,13 @@ ip1 link del pxe0
 expect_eq "links in $ns1" "dummy0 dummy1" "$(link_devs "$ns1")"
 
 behaviour deleting_veth_peer_side_removes_the_link
-ip1 link add pxe0 type veth peer name peer0 netns "$ns2"
-ip1 addr add 10.0.1.1/24 dev pxe0
-ip1 link set pxe0 up
+veth_add "$ns1" pxe0 10.0.1.1/24 "$ns2" peer0
 pxe1 link add dev pxe0
 ip2 link del peer0
 expect_eq "links in $ns1" "dummy0 dummy1" "$(link_devs "$ns1")"
 
 behaviour recreated_device_has_no_link
-ip1 link add pxe0 type veth peer name peer0 netns "$ns2"
-ip1 addr add 10.0.1.1/24 dev pxe0
-ip1 link set pxe0 up
+veth_add "$ns1" pxe0 10.0.1.1/24 "$ns2" peer0
 expect_eq "links in $ns1" "dummy0 dummy1" "$(link_devs "$ns1")"
 expect_error "pxectl: link del dev pxe0: no pxe link on this device" \
 	pxe1 link del dev pxe0

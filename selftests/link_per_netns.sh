@@ -24,19 +24,9 @@ ensure_module
 netns_add "$ns1"
 netns_add "$ns2"
 netns_add "$ns3"
-ip1 link add pxe0 type veth peer name peer1 netns "$ns3"
-ip2 link add pxe0 type veth peer name peer2 netns "$ns3"
-ip1 addr add 10.0.1.1/24 dev pxe0
-ip2 addr add 10.0.2.1/24 dev pxe0
-ip3 addr add 10.0.1.2/24 dev peer1
-ip3 addr add 10.0.2.2/24 dev peer2
-ip1 link add dummy0 type dummy
-ip1 addr add 10.0.3.1/24 dev dummy0
-ip1 addr add 10.0.3.2/24 dev dummy0
-for dev in pxe0 dummy0; do ip1 link set "$dev" up; done
-ip2 link set pxe0 up
-ip3 link set peer1 up
-ip3 link set peer2 up
+veth_add "$ns1" pxe0 10.0.1.1/24 "$ns3" peer1 10.0.1.2/24
+veth_add "$ns2" pxe0 10.0.2.1/24 "$ns3" peer2 10.0.2.2/24
+dummy_add "$ns1" dummy0 10.0.3.1/24 10.0.3.2/24
 
 behaviour new_netns_has_no_links
 expect_eq "links in $ns1" "" "$(link_devs "$ns1")"

@@ -29,23 +29,13 @@ ensure_module
 netns_add "$ns1"
 netns_add "$ns2"
 netns_add "$ns3"
-ip1 link add pxe0 type veth peer name peer1 netns "$ns3"
-ip1 link add pxe1 type veth peer name peer4 netns "$ns3"
-ip2 link add pxe0 type veth peer name peer2 netns "$ns3"
-ip1 addr add 10.0.1.1/24 dev pxe0
-ip1 addr add 10.0.4.1/24 dev pxe1
-ip2 addr add 10.0.2.1/24 dev pxe0
-ip3 addr add 10.0.1.2/24 dev peer1
-ip3 addr add 10.0.4.2/24 dev peer4
-ip3 addr add 10.0.2.2/24 dev peer2
+veth_add "$ns1" pxe0 10.0.1.1/24 "$ns3" peer1 10.0.1.2/24
+veth_add "$ns1" pxe1 10.0.4.1/24 "$ns3" peer4 10.0.4.2/24
+veth_add "$ns2" pxe0 10.0.2.1/24 "$ns3" peer2 10.0.2.2/24
 for i in 0 1 2; do
 	dummy_add "$ns1" "dummy$i" "10.0.5.$((i + 1))/24"
 done
 dummy_add "$ns2" dummy0 10.0.6.1/24
-ip1 link set pxe0 up
-ip1 link set pxe1 up
-ip2 link set pxe0 up
-for dev in peer1 peer4 peer2; do ip3 link set "$dev" up; done
 
 behaviour links_in_two_netns
 for dev in pxe0 pxe1 dummy0 dummy1 dummy2; do pxe1 link add dev "$dev"; done
