@@ -7,6 +7,7 @@
 #   make check           install what is missing, build, run every test
 #   make demo            a VM loads the module and answers pxectl
 #   make style           checkpatch over our sources
+#   make fuzz            the codecs' libFuzzer targets, FUZZ_TIME seconds each
 #   make sparse KVER=..  sparse, failing on any warning (or: make C=1)
 
 TOP := $(CURDIR)
@@ -25,7 +26,7 @@ MOD_SRCS := $(KMOD_SRCS) include/uapi/linux/pxe.h
 # W=1 warnings are errors: kmod/Kbuild adds -Werror.
 KBUILD_ARGS := W=1
 
-.PHONY: all module ctl modules-all kbuild sparse style deps ksrc check demo \
+.PHONY: all module ctl modules-all kbuild sparse style deps ksrc check fuzz demo \
 	install clean
 
 all: module ctl
@@ -34,7 +35,8 @@ module:
 	$(MAKE) -C $(KDIR) M=$(TOP) $(KBUILD_ARGS) modules
 
 ctl:
-	$(MAKE) -C ctl
+	@mkdir -p build
+	flock build/.lock $(MAKE) -C ctl
 
 # An out-of-tree build directory per kernel: symlinks to the sources, so
 # several kernels' objects never mix.
@@ -45,8 +47,9 @@ build/%/.tree: $(MOD_SRCS) kmod/Kbuild Kbuild
 	@for f in kmod/Kbuild $(KMOD_SRCS); do ln -sf $(TOP)/$$f build/$*/$$f; done
 	@touch $@
 
+# flock: several builds of one tree at once (parallel test runs) take turns.
 kbuild: build/$(KVER)/.tree
-	$(MAKE) -C /lib/modules/$(KVER)/build M=$(TOP)/build/$(KVER) $(KBUILD_ARGS) modules
+	flock build/.lock $(MAKE) -C /lib/modules/$(KVER)/build M=$(TOP)/build/$(KVER) $(KBUILD_ARGS) modules
 
 modules-all:
 	@for k in $(KERNELS); do $(MAKE) --no-print-directory kbuild KVER=$$k || exit 1; done
@@ -70,6 +73,9 @@ check:
 	@$(TOP)/scripts/install-deps
 	@$(TOP)/scripts/ksrc
 	@$(TOP)/selftests/check
+
+fuzz: deps
+	$(MAKE) -C selftests/fuzz run
 
 demo: deps
 	@$(TOP)/scripts/demo

@@ -27,20 +27,143 @@
 static struct nl_sock *sock;
 static int family;
 
-/* Every attribute of the family: replies are parsed against this. */
+/*
+ * Every attribute of the family: replies are parsed against this.  Binary
+ * attributes are NLA_UNSPEC; their readers check the length.
+ */
 static struct nla_policy pxe_policy[PXE_A_MAX + 1] = {
-	[PXE_A_IFINDEX]		= { .type = NLA_U32 },
-	[PXE_A_IFNAME]		= { .type = NLA_STRING, .maxlen = IFNAMSIZ },
+	[PXE_A_IFINDEX]	= { .type = NLA_U32 },
+	[PXE_A_IFNAME]	= { .type = NLA_STRING },
 	[PXE_A_LINK_SERVER]	= { .type = NLA_U32 },
 	[PXE_A_LINK_RX_PACKETS]	= { .type = NLA_U64 },
+	[PXE_A_POOL_NAME]	= { .type = NLA_STRING },
+	[PXE_A_POOL_START]	= { .type = NLA_U32 },
+	[PXE_A_POOL_END]	= { .type = NLA_U32 },
+	[PXE_A_POOL_NETMASK]	= { .type = NLA_U32 },
+	[PXE_A_POOL_ROUTER]	= { .type = NLA_U32 },
+	[PXE_A_POOL_DNS]	= { .type = NLA_UNSPEC },
+	[PXE_A_POOL_DOMAIN]	= { .type = NLA_STRING },
+	[PXE_A_POOL_LEASE_TIME]	= { .type = NLA_U32 },
+	[PXE_A_POOL_PROXY]	= { .type = NLA_FLAG },
+	[PXE_A_POOL_SIZE]	= { .type = NLA_U32 },
+	[PXE_A_POOL_USED]	= { .type = NLA_U32 },
+	[PXE_A_HOST_MAC]	= { .type = NLA_UNSPEC },
+	[PXE_A_HOST_ADDR]	= { .type = NLA_U32 },
+	[PXE_A_HOST_NAME]	= { .type = NLA_STRING },
+	[PXE_A_BOOT_ID]	= { .type = NLA_U32 },
+	[PXE_A_BOOT_ARCH]	= { .type = NLA_U16 },
+	[PXE_A_BOOT_VENDOR]	= { .type = NLA_STRING },
+	[PXE_A_BOOT_USER_CLASS]	= { .type = NLA_STRING },
+	[PXE_A_BOOT_MAC]	= { .type = NLA_UNSPEC },
+	[PXE_A_BOOT_MAC_LEN]	= { .type = NLA_U8 },
+	[PXE_A_BOOT_POOL]	= { .type = NLA_STRING },
+	[PXE_A_BOOT_FILE]	= { .type = NLA_STRING },
+	[PXE_A_BOOT_SERVER]	= { .type = NLA_U32 },
+	[PXE_A_BOOT_PRIO]	= { .type = NLA_U32 },
+	[PXE_A_BOOT_HITS]	= { .type = NLA_U64 },
+	[PXE_A_LEASE_MAC]	= { .type = NLA_UNSPEC },
+	[PXE_A_LEASE_ADDR]	= { .type = NLA_U32 },
+	[PXE_A_LEASE_EXPIRES]	= { .type = NLA_U32 },
+	[PXE_A_LEASE_STATE]	= { .type = NLA_U8 },
+	[PXE_A_LEASE_POOL]	= { .type = NLA_STRING },
+	[PXE_A_LEASE_CLIENT_ID]	= { .type = NLA_UNSPEC },
+	[PXE_A_LEASE_HOSTNAME]	= { .type = NLA_STRING },
+	[PXE_A_LEASE_EVENT]	= { .type = NLA_U8 },
+	[PXE_A_LEASE_BOOT_FILE]	= { .type = NLA_STRING },
+	[PXE_A_IMAGE_NAME]	= { .type = NLA_STRING },
+	[PXE_A_IMAGE_SIZE]	= { .type = NLA_U64 },
+	[PXE_A_IMAGE_UPLOAD]	= { .type = NLA_U32 },
+	[PXE_A_IMAGE_OFFSET]	= { .type = NLA_U64 },
+	[PXE_A_IMAGE_DATA]	= { .type = NLA_UNSPEC },
+	[PXE_A_IMAGE_SHA256]	= { .type = NLA_UNSPEC },
+	[PXE_A_IMAGE_ACTIVE]	= { .type = NLA_U32 },
+	[PXE_A_IMAGE_DOWNLOADS]	= { .type = NLA_U64 },
+	[PXE_A_TFTP_EVENT]	= { .type = NLA_U8 },
+	[PXE_A_TFTP_CLIENT]	= { .type = NLA_U32 },
+	[PXE_A_TFTP_CLIENT_PORT]	= { .type = NLA_U16 },
+	[PXE_A_TFTP_FILE]	= { .type = NLA_STRING },
+	[PXE_A_TFTP_BYTES]	= { .type = NLA_U64 },
+	[PXE_A_TFTP_DURATION]	= { .type = NLA_U64 },
+	[PXE_A_TFTP_ERROR]	= { .type = NLA_U16 },
+	[PXE_A_TFTP_MESSAGE]	= { .type = NLA_STRING },
+	[PXE_A_TFTP_BLKSIZE]	= { .type = NLA_U16 },
+	[PXE_A_TFTP_WINDOWSIZE]	= { .type = NLA_U16 },
+	[PXE_A_STATS]	= { .type = NLA_NESTED },
+	[PXE_A_LIMIT_IMAGE_MEMORY]	= { .type = NLA_U64 },
+	[PXE_A_LIMIT_TFTP_SESSIONS]	= { .type = NLA_U32 },
+	[PXE_A_LIMIT_TFTP_PER_CLIENT]	= { .type = NLA_U32 },
+	[PXE_A_LIMIT_TFTP_BLKSIZE]	= { .type = NLA_U32 },
+	[PXE_A_LIMIT_TFTP_WINDOWSIZE]	= { .type = NLA_U32 },
+	[PXE_A_IMAGE_MEMORY_USED]	= { .type = NLA_U64 },
+	[PXE_A_TFTP_SESSIONS_ACTIVE]	= { .type = NLA_U32 },
 };
 
 /* Names for the attributes the kernel points at without saying why. */
 static const char *const pxe_attr_names[PXE_A_MAX + 1] = {
-	[PXE_A_IFINDEX]		= "ifindex",
-	[PXE_A_IFNAME]		= "ifname",
+	[PXE_A_IFINDEX]	= "ifindex",
+	[PXE_A_IFNAME]	= "ifname",
 	[PXE_A_LINK_SERVER]	= "link-server",
 	[PXE_A_LINK_RX_PACKETS]	= "link-rx-packets",
+	[PXE_A_POOL_NAME]	= "pool-name",
+	[PXE_A_POOL_START]	= "pool-start",
+	[PXE_A_POOL_END]	= "pool-end",
+	[PXE_A_POOL_NETMASK]	= "pool-netmask",
+	[PXE_A_POOL_ROUTER]	= "pool-router",
+	[PXE_A_POOL_DNS]	= "pool-dns",
+	[PXE_A_POOL_DOMAIN]	= "pool-domain",
+	[PXE_A_POOL_LEASE_TIME]	= "pool-lease-time",
+	[PXE_A_POOL_PROXY]	= "pool-proxy",
+	[PXE_A_POOL_SIZE]	= "pool-size",
+	[PXE_A_POOL_USED]	= "pool-used",
+	[PXE_A_HOST_MAC]	= "host-mac",
+	[PXE_A_HOST_ADDR]	= "host-addr",
+	[PXE_A_HOST_NAME]	= "host-name",
+	[PXE_A_BOOT_ID]	= "boot-id",
+	[PXE_A_BOOT_ARCH]	= "boot-arch",
+	[PXE_A_BOOT_VENDOR]	= "boot-vendor",
+	[PXE_A_BOOT_USER_CLASS]	= "boot-user-class",
+	[PXE_A_BOOT_MAC]	= "boot-mac",
+	[PXE_A_BOOT_MAC_LEN]	= "boot-mac-len",
+	[PXE_A_BOOT_POOL]	= "boot-pool",
+	[PXE_A_BOOT_FILE]	= "boot-file",
+	[PXE_A_BOOT_SERVER]	= "boot-server",
+	[PXE_A_BOOT_PRIO]	= "boot-prio",
+	[PXE_A_BOOT_HITS]	= "boot-hits",
+	[PXE_A_LEASE_MAC]	= "lease-mac",
+	[PXE_A_LEASE_ADDR]	= "lease-addr",
+	[PXE_A_LEASE_EXPIRES]	= "lease-expires",
+	[PXE_A_LEASE_STATE]	= "lease-state",
+	[PXE_A_LEASE_POOL]	= "lease-pool",
+	[PXE_A_LEASE_CLIENT_ID]	= "lease-client-id",
+	[PXE_A_LEASE_HOSTNAME]	= "lease-hostname",
+	[PXE_A_LEASE_EVENT]	= "lease-event",
+	[PXE_A_LEASE_BOOT_FILE]	= "lease-boot-file",
+	[PXE_A_IMAGE_NAME]	= "image-name",
+	[PXE_A_IMAGE_SIZE]	= "image-size",
+	[PXE_A_IMAGE_UPLOAD]	= "image-upload",
+	[PXE_A_IMAGE_OFFSET]	= "image-offset",
+	[PXE_A_IMAGE_DATA]	= "image-data",
+	[PXE_A_IMAGE_SHA256]	= "image-sha256",
+	[PXE_A_IMAGE_ACTIVE]	= "image-active",
+	[PXE_A_IMAGE_DOWNLOADS]	= "image-downloads",
+	[PXE_A_TFTP_EVENT]	= "tftp-event",
+	[PXE_A_TFTP_CLIENT]	= "tftp-client",
+	[PXE_A_TFTP_CLIENT_PORT]	= "tftp-client-port",
+	[PXE_A_TFTP_FILE]	= "tftp-file",
+	[PXE_A_TFTP_BYTES]	= "tftp-bytes",
+	[PXE_A_TFTP_DURATION]	= "tftp-duration",
+	[PXE_A_TFTP_ERROR]	= "tftp-error",
+	[PXE_A_TFTP_MESSAGE]	= "tftp-message",
+	[PXE_A_TFTP_BLKSIZE]	= "tftp-blksize",
+	[PXE_A_TFTP_WINDOWSIZE]	= "tftp-windowsize",
+	[PXE_A_STATS]	= "stats",
+	[PXE_A_LIMIT_IMAGE_MEMORY]	= "limit-image-memory",
+	[PXE_A_LIMIT_TFTP_SESSIONS]	= "limit-tftp-sessions",
+	[PXE_A_LIMIT_TFTP_PER_CLIENT]	= "limit-tftp-per-client",
+	[PXE_A_LIMIT_TFTP_BLKSIZE]	= "limit-tftp-blksize",
+	[PXE_A_LIMIT_TFTP_WINDOWSIZE]	= "limit-tftp-windowsize",
+	[PXE_A_IMAGE_MEMORY_USED]	= "image-memory-used",
+	[PXE_A_TFTP_SESSIONS_ACTIVE]	= "tftp-sessions-active",
 };
 
 static struct nla_policy extack_policy[NLMSGERR_ATTR_MAX + 1] = {
@@ -374,4 +497,61 @@ out:
 	nl_cb_put(cb);
 	nlmsg_free(msg);
 	return ret;
+}
+
+/* A notification from the monitor group: parsed and handed on. */
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *attrs[PXE_A_MAX + 1];
+	struct monitor *monitor = arg;
+	struct genlmsghdr *ghdr = nlmsg_data(nlmsg_hdr(msg));
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, attrs, PXE_A_MAX, pxe_policy) < 0) {
+		pxe_error("monitor", "malformed event from the kernel (%s)",
+			  SAME_RELEASE_HINT);
+		return NL_OK;
+	}
+	if (monitor->fn(ghdr->cmd, attrs, monitor->arg) < 0)
+		monitor->failed = true;
+	return NL_OK;
+}
+
+int pxe_monitor(struct monitor *monitor)
+{
+	int group, err;
+
+	if (nl_open())
+		return -1;
+	group = genl_ctrl_resolve_grp(sock, PXE_GENL_NAME, PXE_MCGRP_MONITOR);
+	if (group < 0) {
+		pxe_error("monitor", "cannot find multicast group \"%s\": %s",
+			  PXE_MCGRP_MONITOR, nl_geterror(group));
+		return -1;
+	}
+	err = nl_socket_add_membership(sock, group);
+	if (err < 0) {
+		pxe_error("monitor", "cannot join multicast group \"%s\": %s",
+			  PXE_MCGRP_MONITOR, nl_geterror(err));
+		return -1;
+	}
+	/* Events carry no sequence numbers. */
+	nl_socket_disable_seq_check(sock);
+	nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, on_event, monitor);
+	if (monitor->ready)
+		monitor->ready(monitor->arg);
+
+	while (!monitor->failed) {
+		err = nl_recvmsgs_default(sock);
+		/* Events dropped while we were slow: say so, keep going. */
+		if (err == -NLE_NOMEM) {
+			pxe_error("monitor", "events were lost (the socket buffer overflowed)");
+			continue;
+		}
+		if (err < 0) {
+			pxe_error("monitor", "cannot read events: %s",
+				  nl_geterror(err));
+			return -1;
+		}
+	}
+	return -1;
 }

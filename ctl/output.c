@@ -17,10 +17,28 @@
 
 static struct json_object *list;	/* the array being filled (-j) */
 static struct json_object *row;		/* the object being filled (-j) */
+static void __attribute__((noreturn)) out_of_memory(void);
 static bool row_is_empty;		/* no separator before the first field */
+static bool streaming;			/* -j: each row its own line */
+
+void output_stream(void)
+{
+	streaming = true;
+}
+
+static const char *json_text(struct json_object *object)
+{
+	/* Slashes stay as they are: image names are paths. */
+	const char *text = json_object_to_json_string_ext(object,
+			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	if (!text)
+		out_of_memory();
+	return text;
+}
 
 /* json-c fails only when memory runs out, and then nothing is worth doing. */
-static void __attribute__((noreturn)) out_of_memory(void)
+static void out_of_memory(void)
 {
 	pxe_error(NULL, "out of memory");
 	exit(1);
@@ -85,10 +103,44 @@ void output_ipv4(const char *key, uint32_t addr_be)
 	output_str(key, inet_ntop(AF_INET, &addr, text, sizeof(text)));
 }
 
+void output_mac(const char *key, const uint8_t mac[6])
+{
+	char text[18];
+
+	format_mac(mac, text);
+	output_str(key, text);
+}
+
+void output_hex(const char *key, const uint8_t *data, size_t len)
+{
+	char *text = must(malloc(2 * len + 1));
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		sprintf(text + 2 * i, "%02x", data[i]);
+	text[2 * len] = '\0';
+	output_str(key, text);
+	free(text);
+}
+
+void output_bool(const char *key, bool value)
+{
+	if (json_output)
+		add_json_field(key, json_object_new_boolean(value));
+	else
+		output_str(key, value ? "yes" : "no");
+}
+
 void output_row_end(void)
 {
 	if (!json_output) {
 		putchar('\n');
+		return;
+	}
+	if (streaming) {
+		puts(json_text(row));
+		json_object_put(row);
+		row = NULL;
 		return;
 	}
 	if (json_object_array_add(list, row)) {
@@ -104,11 +156,7 @@ void output_list_end(void)
 
 	if (!json_output)
 		return;
-	/* Slashes stay as they are: image names are paths. */
-	text = json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN |
-					      JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!text)
-		out_of_memory();
+	text = json_text(list);
 	puts(text);
 	output_list_discard();
 }

@@ -27,6 +27,14 @@ static int help_main(int argc, char *argv[]);
 
 static const struct command objects[] = {
 	{ "link", link_main, "attach the PXE service to network interfaces" },
+	{ "pool", pool_main, "address pools and proxyDHCP on a link" },
+	{ "host", host_main, "fixed addresses for known MACs" },
+	{ "boot", boot_main, "rules choosing the boot file a client gets" },
+	{ "lease", lease_main, "the leases handed out" },
+	{ "image", image_main, "files served over TFTP" },
+	{ "stats", stats_main, "counters of DHCP, TFTP and the image store" },
+	{ "settings", settings_main, "limits: image memory, TFTP sessions, blksize" },
+	{ "monitor", monitor_main, "print events until interrupted" },
 	{ "help", help_main, "show this help; 'help OBJECT' lists an object's commands" },
 	{}
 };
@@ -172,6 +180,15 @@ int parse_keywords(const char *what, int argc, char *argv[],
 		if (!keyword) {
 			pxe_error(what, "unknown argument '%s'", argv[i]);
 			return -1;
+		}
+		if (keyword->flag) {
+			if (keyword->value) {
+				pxe_error(what, "'%s' given twice", keyword->name);
+				return -1;
+			}
+			keyword->value = "";
+			i--;
+			continue;
 		}
 		if (i + 1 == argc) {
 			pxe_error(what, "'%s' needs a value", keyword->name);

@@ -59,6 +59,7 @@ struct keyword {
 	const char *name;
 	const char *meta;	/* the VALUE placeholder shown in errors */
 	bool required;
+	bool flag;		/* a word alone, no VALUE: value becomes "" */
 	const char *value;	/* filled in by parse_keywords() */
 };
 
@@ -71,6 +72,23 @@ int parse_keywords(const char *what, int argc, char *argv[],
 
 /* Checks an interface name the way the kernel's dev_valid_name() does. */
 int check_ifname(const char *what, const char *ifname);
+
+/*
+ * parse.c: values of the grammar.  Each prints "WHAT: invalid KEYWORD
+ * 'TEXT'..." and returns -1 when TEXT is not one.
+ */
+int parse_ipv4(const char *what, const char *keyword, const char *text,
+	       uint32_t *addr_be);
+/* "aa:bb:cc:dd:ee:ff" or "aa-bb-..."; with @prefix_len, also "MAC/LEN". */
+int parse_mac(const char *what, const char *keyword, const char *text,
+	      uint8_t mac[6], unsigned int *prefix_len);
+int parse_u32(const char *what, const char *keyword, const char *text,
+	      uint32_t min, uint32_t max, uint32_t *value);
+/* Bytes, with an optional K, M or G suffix (powers of 1024). */
+int parse_size(const char *what, const char *keyword, const char *text,
+	       uint64_t *value);
+/* "aa:bb:cc:dd:ee:ff" into @text (18 bytes). */
+void format_mac(const uint8_t mac[6], char text[18]);
 
 /* nl.c */
 
@@ -92,13 +110,30 @@ int pxe_msg_abort(const char *what, struct nl_msg *msg, int nlerr);
 
 void pxe_nl_close(void);
 
+/* Listening to the monitor group: @fn gets each event, @ready is called
+ * once subscribed.  pxe_monitor() returns only on failure (-1). */
+struct monitor {
+	int (*fn)(uint8_t cmd, struct nlattr **attrs, void *arg);
+	void (*ready)(void *arg);
+	void *arg;
+	bool failed;
+};
+
+int pxe_monitor(struct monitor *monitor);
+
 /* output.c: rows of "key value" pairs, or a JSON array of objects */
 
 void output_list_begin(void);
+/* From now on rows are printed as they end: JSON one object per line. */
+void output_stream(void);
 void output_row_begin(void);
 void output_str(const char *key, const char *value);
 void output_u64(const char *key, uint64_t value);
 void output_ipv4(const char *key, uint32_t addr_be);
+void output_mac(const char *key, const uint8_t mac[6]);
+/* @len bytes as lowercase hex ("" for none). */
+void output_hex(const char *key, const uint8_t *data, size_t len);
+void output_bool(const char *key, bool value);
 void output_row_end(void);
 void output_list_end(void);
 void output_list_discard(void);
@@ -106,5 +141,13 @@ void output_list_discard(void);
 /* the objects */
 
 int link_main(int argc, char *argv[]);
+int pool_main(int argc, char *argv[]);
+int host_main(int argc, char *argv[]);
+int boot_main(int argc, char *argv[]);
+int lease_main(int argc, char *argv[]);
+int image_main(int argc, char *argv[]);
+int stats_main(int argc, char *argv[]);
+int settings_main(int argc, char *argv[]);
+int monitor_main(int argc, char *argv[]);
 
 #endif /* PXECTL_H */

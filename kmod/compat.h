@@ -11,6 +11,14 @@
 #ifndef _PXE_COMPAT_H
 #define _PXE_COMPAT_H
 
-#include <linux/version.h>
+/*
+ * 6.12 moved the unaligned accessors to <linux/unaligned.h>; kmod/Kbuild
+ * looks for the header (sparse cannot evaluate __has_include).
+ */
+#ifdef PXE_HAVE_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
 
 #endif /* _PXE_COMPAT_H */

@@ -7,6 +7,7 @@
  * device going away (deleted, or moved to another namespace) takes its link
  * with it through the netdevice notifier.
  */
+#include <linux/if_arp.h>
 #include <linux/inetdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -58,6 +59,12 @@ int pxe_link_add(struct pxe_net *pn, struct net_device *dev, __be32 server,
 	ASSERT_RTNL();
 	lockdep_assert_held(&pn->lock);
 
+	/* Replies are Ethernet frames; loopback carries them too. */
+	if ((dev->type != ARPHRD_ETHER && dev->type != ARPHRD_LOOPBACK) ||
+	    dev->addr_len != ETH_ALEN) {
+		NL_SET_ERR_MSG(extack, "device is not an Ethernet device");
+		return -EOPNOTSUPP;
+	}
 	if (pxe_link_find(pn, dev)) {
 		NL_SET_ERR_MSG(extack, "device already has a pxe link");
 		return -EEXIST;
@@ -109,6 +116,10 @@ void pxe_link_del(struct pxe_link *link)
 
 	list_del_rcu(&link->node);
 	nf_unregister_net_hook(pn->net, &link->hook);
+	/* No hook runs after this: nothing new can start on the link. */
+	synchronize_net();
+	pxe_tftp_link_gone(link);
+	pxe_dhcp_link_gone(link);
 	pn->gen++;
 	pxe_netlink_notify_link(link, PXE_CMD_LINK_DEL_NTF);
 	/* The hook may still be running on another CPU until a grace period. */

@@ -21,10 +21,42 @@ static int __net_init pxe_net_init(struct net *net)
 {
 	struct pxe_net *pn = pxe_net(net);
 
+	int err;
+
 	pn->net = net;
 	mutex_init(&pn->lock);
 	INIT_LIST_HEAD(&pn->links);
+	pn->limits = (struct pxe_limits) {
+		.image_memory = PXE_DEFAULT_IMAGE_MEMORY,
+		.tftp_sessions = PXE_DEFAULT_TFTP_SESSIONS,
+		.tftp_per_client = PXE_DEFAULT_TFTP_PER_CLIENT,
+		.tftp_blksize = PXE_DEFAULT_TFTP_BLKSIZE,
+		.tftp_windowsize = PXE_DEFAULT_TFTP_WINDOWSIZE,
+	};
+
+	err = pxe_stats_init(pn);
+	if (err)
+		goto err_stats;
+	err = pxe_image_net_init(pn);
+	if (err)
+		goto err_image;
+	err = pxe_dhcp_net_init(pn);
+	if (err)
+		goto err_dhcp;
+	err = pxe_tftp_net_init(pn);
+	if (err)
+		goto err_tftp;
 	return 0;
+
+err_tftp:
+	pxe_dhcp_net_exit(pn);
+err_dhcp:
+	pxe_image_net_exit(pn);
+err_image:
+	pxe_stats_exit(pn);
+err_stats:
+	mutex_destroy(&pn->lock);
+	return err;
 }
 
 /*
@@ -41,6 +73,12 @@ static void __net_exit pxe_net_exit(struct net *net)
 	pxe_link_flush(pn);
 	mutex_unlock(&pn->lock);
 	rtnl_unlock();
+
+	/* Sessions hold images: they go first, and wait for their frees. */
+	pxe_tftp_net_exit(pn);
+	pxe_dhcp_net_exit(pn);
+	pxe_image_net_exit(pn);
+	pxe_stats_exit(pn);
 	mutex_destroy(&pn->lock);
 }
 

@@ -12,10 +12,57 @@
 #include "compat.h"
 #include "pxe.h"
 
+#define NAME_POLICY(max)	{ .type = NLA_NUL_STRING, .len = (max) - 1 }
+
+/* Every attribute a request may carry; reply-only attributes are absent. */
 static const struct nla_policy pxe_policy[PXE_A_MAX + 1] = {
 	[PXE_A_IFINDEX]		= { .type = NLA_U32 },
-	[PXE_A_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[PXE_A_IFNAME]		= NAME_POLICY(IFNAMSIZ),
 	[PXE_A_LINK_SERVER]	= { .type = NLA_BE32 },
+
+	[PXE_A_POOL_NAME]	= NAME_POLICY(PXE_NAME_MAX),
+	[PXE_A_POOL_START]	= { .type = NLA_BE32 },
+	[PXE_A_POOL_END]	= { .type = NLA_BE32 },
+	[PXE_A_POOL_NETMASK]	= { .type = NLA_BE32 },
+	[PXE_A_POOL_ROUTER]	= { .type = NLA_BE32 },
+	[PXE_A_POOL_DNS]	= { .type = NLA_BINARY, .len = 4 * PXE_DNS_MAX },
+	[PXE_A_POOL_DOMAIN]	= NAME_POLICY(PXE_DOMAIN_MAX),
+	[PXE_A_POOL_LEASE_TIME]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[PXE_A_POOL_PROXY]	= { .type = NLA_FLAG },
+
+	[PXE_A_HOST_MAC]	= NLA_POLICY_EXACT_LEN(ETH_ALEN),
+	[PXE_A_HOST_ADDR]	= { .type = NLA_BE32 },
+	[PXE_A_HOST_NAME]	= NAME_POLICY(PXE_NAME_MAX),
+
+	[PXE_A_BOOT_ID]		= { .type = NLA_U32 },
+	[PXE_A_BOOT_ARCH]	= { .type = NLA_U16 },
+	[PXE_A_BOOT_VENDOR]	= NAME_POLICY(PXE_NAME_MAX),
+	[PXE_A_BOOT_USER_CLASS]	= NAME_POLICY(PXE_NAME_MAX),
+	[PXE_A_BOOT_MAC]	= NLA_POLICY_EXACT_LEN(ETH_ALEN),
+	[PXE_A_BOOT_MAC_LEN]	= NLA_POLICY_MAX(NLA_U8, 48),
+	[PXE_A_BOOT_POOL]	= NAME_POLICY(PXE_NAME_MAX),
+	[PXE_A_BOOT_FILE]	= NAME_POLICY(PXE_FILE_MAX),
+	[PXE_A_BOOT_SERVER]	= { .type = NLA_BE32 },
+	[PXE_A_BOOT_PRIO]	= { .type = NLA_U32 },
+
+	[PXE_A_LEASE_MAC]	= NLA_POLICY_EXACT_LEN(ETH_ALEN),
+	[PXE_A_LEASE_ADDR]	= { .type = NLA_BE32 },
+	[PXE_A_LEASE_EXPIRES]	= { .type = NLA_U32 },
+	[PXE_A_LEASE_CLIENT_ID]	= { .type = NLA_BINARY, .len = 255 },
+	[PXE_A_LEASE_HOSTNAME]	= NAME_POLICY(256),
+
+	[PXE_A_IMAGE_NAME]	= NAME_POLICY(PXE_IMAGE_NAME_MAX),
+	[PXE_A_IMAGE_SIZE]	= { .type = NLA_U64 },
+	[PXE_A_IMAGE_UPLOAD]	= { .type = NLA_U32 },
+	[PXE_A_IMAGE_OFFSET]	= { .type = NLA_U64 },
+	[PXE_A_IMAGE_DATA]	= { .type = NLA_BINARY, .len = PXE_IMAGE_CHUNK_MAX },
+	[PXE_A_IMAGE_SHA256]	= NLA_POLICY_EXACT_LEN(32),
+
+	[PXE_A_LIMIT_IMAGE_MEMORY]	= { .type = NLA_U64 },
+	[PXE_A_LIMIT_TFTP_SESSIONS]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[PXE_A_LIMIT_TFTP_PER_CLIENT]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[PXE_A_LIMIT_TFTP_BLKSIZE]	= NLA_POLICY_RANGE(NLA_U32, 512, 65464),
+	[PXE_A_LIMIT_TFTP_WINDOWSIZE]	= NLA_POLICY_RANGE(NLA_U32, 1, 65535),
 };
 
 enum pxe_mcgrp {
@@ -25,8 +72,6 @@ enum pxe_mcgrp {
 static const struct genl_multicast_group pxe_mcgrps[] = {
 	[PXE_MCGRP_MONITOR_ID] = { .name = PXE_MCGRP_MONITOR },
 };
-
-static struct genl_family pxe_family;
 
 /* @cb: the dump in progress, NULL outside dumps. */
 static int fill_link(struct sk_buff *skb, const struct pxe_link *link,
@@ -67,8 +112,32 @@ void pxe_netlink_notify_link(const struct pxe_link *link, u8 cmd)
 				PXE_MCGRP_MONITOR_ID, GFP_KERNEL);
 }
 
+struct sk_buff *pxe_ntf_new(struct pxe_net *pn, u8 cmd, void **hdr)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&pxe_family, pn->net, PXE_MCGRP_MONITOR_ID))
+		return NULL;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	*hdr = genlmsg_put(skb, 0, 0, &pxe_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+void pxe_ntf_send(struct pxe_net *pn, struct sk_buff *skb, void *hdr)
+{
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&pxe_family, pn->net, skb, 0,
+				PXE_MCGRP_MONITOR_ID, GFP_ATOMIC);
+}
+
 /* The device a request names, by index or by name, in the caller's netns. */
-static struct net_device *request_dev(struct genl_info *info)
+struct net_device *pxe_nl_request_dev(struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct net_device *dev;
@@ -93,9 +162,10 @@ static struct net_device *request_dev(struct genl_info *info)
 }
 
 /* The link a request names; NULL with the extack set when there is none. */
-static struct pxe_link *request_link(struct pxe_net *pn, struct genl_info *info)
+struct pxe_link *pxe_nl_request_link(struct pxe_net *pn,
+				     struct genl_info *info)
 {
-	struct net_device *dev = request_dev(info);
+	struct net_device *dev = pxe_nl_request_dev(info);
 	struct pxe_link *link;
 
 	if (IS_ERR(dev))
@@ -138,7 +208,7 @@ static int pxe_nl_link_new(struct sk_buff *skb, struct genl_info *info)
 
 	rtnl_lock();
 	mutex_lock(&pn->lock);
-	dev = request_dev(info);
+	dev = pxe_nl_request_dev(info);
 	if (IS_ERR(dev))
 		err = PTR_ERR(dev);
 	else
@@ -156,7 +226,7 @@ static int pxe_nl_link_del(struct sk_buff *skb, struct genl_info *info)
 
 	rtnl_lock();
 	mutex_lock(&pn->lock);
-	link = request_link(pn, info);
+	link = pxe_nl_request_link(pn, info);
 	if (IS_ERR(link))
 		err = PTR_ERR(link);
 	else
@@ -179,7 +249,7 @@ static int pxe_nl_link_get(struct sk_buff *skb, struct genl_info *info)
 
 	rtnl_lock();
 	mutex_lock(&pn->lock);
-	link = request_link(pn, info);
+	link = pxe_nl_request_link(pn, info);
 	if (IS_ERR(link))
 		err = PTR_ERR(link);
 	else
@@ -226,25 +296,146 @@ static int pxe_nl_link_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int fill_limits(struct sk_buff *skb, struct pxe_net *pn)
+{
+	const struct pxe_limits *l = &pn->limits;
+
+	if (nla_put_u64_64bit(skb, PXE_A_LIMIT_IMAGE_MEMORY,
+			      READ_ONCE(l->image_memory), PXE_A_PAD) ||
+	    nla_put_u32(skb, PXE_A_LIMIT_TFTP_SESSIONS,
+			READ_ONCE(l->tftp_sessions)) ||
+	    nla_put_u32(skb, PXE_A_LIMIT_TFTP_PER_CLIENT,
+			READ_ONCE(l->tftp_per_client)) ||
+	    nla_put_u32(skb, PXE_A_LIMIT_TFTP_BLKSIZE,
+			READ_ONCE(l->tftp_blksize)) ||
+	    nla_put_u32(skb, PXE_A_LIMIT_TFTP_WINDOWSIZE,
+			READ_ONCE(l->tftp_windowsize)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int fill_usage(struct sk_buff *skb, struct pxe_net *pn)
+{
+	if (nla_put_u64_64bit(skb, PXE_A_IMAGE_MEMORY_USED,
+			      pxe_image_memory_used(pn), PXE_A_PAD) ||
+	    nla_put_u32(skb, PXE_A_TFTP_SESSIONS_ACTIVE,
+			pxe_tftp_sessions_active(pn)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int fill_stats(struct sk_buff *skb, struct pxe_net *pn)
+{
+	struct nlattr *nest;
+	int stat;
+
+	nest = nla_nest_start(skb, PXE_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (stat = PXE_STAT_UNSPEC + 1; stat <= PXE_STAT_MAX; stat++)
+		if (nla_put_u64_64bit(skb, stat, pxe_stat_read(pn, stat),
+				      PXE_STAT_UNSPEC)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Answers a GET with the attributes @fill puts. */
+static int reply_with(struct genl_info *info, u8 cmd,
+		      int (*fill)(struct sk_buff *skb, struct pxe_net *pn))
+{
+	struct pxe_net *pn = pxe_net(genl_info_net(info));
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &pxe_family, 0, cmd);
+	if (!hdr || fill(msg, pn) || fill_usage(msg, pn)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int pxe_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return reply_with(info, PXE_CMD_STATS_GET, fill_stats);
+}
+
+static int pxe_nl_limits_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return reply_with(info, PXE_CMD_LIMITS_GET, fill_limits);
+}
+
+static int pxe_nl_limits_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pxe_net *pn = pxe_net(genl_info_net(info));
+	struct pxe_limits *l = &pn->limits;
+	struct nlattr **a = info->attrs;
+
+	mutex_lock(&pn->lock);
+	if (a[PXE_A_LIMIT_IMAGE_MEMORY])
+		WRITE_ONCE(l->image_memory,
+			   nla_get_u64(a[PXE_A_LIMIT_IMAGE_MEMORY]));
+	if (a[PXE_A_LIMIT_TFTP_SESSIONS])
+		WRITE_ONCE(l->tftp_sessions,
+			   nla_get_u32(a[PXE_A_LIMIT_TFTP_SESSIONS]));
+	if (a[PXE_A_LIMIT_TFTP_PER_CLIENT])
+		WRITE_ONCE(l->tftp_per_client,
+			   nla_get_u32(a[PXE_A_LIMIT_TFTP_PER_CLIENT]));
+	if (a[PXE_A_LIMIT_TFTP_BLKSIZE])
+		WRITE_ONCE(l->tftp_blksize,
+			   nla_get_u32(a[PXE_A_LIMIT_TFTP_BLKSIZE]));
+	if (a[PXE_A_LIMIT_TFTP_WINDOWSIZE])
+		WRITE_ONCE(l->tftp_windowsize,
+			   nla_get_u32(a[PXE_A_LIMIT_TFTP_WINDOWSIZE]));
+	mutex_unlock(&pn->lock);
+	return 0;
+}
+
+#define OP_DO(c, fn)		{ .cmd = (c), .doit = (fn) }
+#define OP_ADMIN(c, fn)		{ .cmd = (c), .doit = (fn), \
+				  .flags = GENL_UNS_ADMIN_PERM }
+#define OP_DUMP(c, fn)		{ .cmd = (c), .dumpit = (fn) }
+#define OP_GET(c, fn, dump)	{ .cmd = (c), .doit = (fn), .dumpit = (dump) }
+
 static const struct genl_ops pxe_ops[] = {
-	{
-		.cmd = PXE_CMD_LINK_NEW,
-		.doit = pxe_nl_link_new,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = PXE_CMD_LINK_DEL,
-		.doit = pxe_nl_link_del,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = PXE_CMD_LINK_GET,
-		.doit = pxe_nl_link_get,
-		.dumpit = pxe_nl_link_dump,
-	},
+	OP_ADMIN(PXE_CMD_LINK_NEW, pxe_nl_link_new),
+	OP_ADMIN(PXE_CMD_LINK_DEL, pxe_nl_link_del),
+	OP_GET(PXE_CMD_LINK_GET, pxe_nl_link_get, pxe_nl_link_dump),
+
+	OP_ADMIN(PXE_CMD_POOL_NEW, pxe_nl_pool_new),
+	OP_ADMIN(PXE_CMD_POOL_DEL, pxe_nl_pool_del),
+	OP_GET(PXE_CMD_POOL_GET, pxe_nl_pool_get, pxe_nl_pool_dump),
+	OP_ADMIN(PXE_CMD_HOST_NEW, pxe_nl_host_new),
+	OP_ADMIN(PXE_CMD_HOST_DEL, pxe_nl_host_del),
+	OP_DUMP(PXE_CMD_HOST_GET, pxe_nl_host_dump),
+	OP_ADMIN(PXE_CMD_BOOT_NEW, pxe_nl_boot_new),
+	OP_ADMIN(PXE_CMD_BOOT_DEL, pxe_nl_boot_del),
+	OP_DUMP(PXE_CMD_BOOT_GET, pxe_nl_boot_dump),
+	OP_ADMIN(PXE_CMD_LEASE_NEW, pxe_nl_lease_new),
+	OP_ADMIN(PXE_CMD_LEASE_DEL, pxe_nl_lease_del),
+	OP_DUMP(PXE_CMD_LEASE_GET, pxe_nl_lease_dump),
+	OP_ADMIN(PXE_CMD_LEASE_FLUSH, pxe_nl_lease_flush),
+
+	OP_ADMIN(PXE_CMD_IMAGE_NEW, pxe_nl_image_new),
+	OP_ADMIN(PXE_CMD_IMAGE_WRITE, pxe_nl_image_write),
+	OP_ADMIN(PXE_CMD_IMAGE_COMMIT, pxe_nl_image_commit),
+	OP_ADMIN(PXE_CMD_IMAGE_ABORT, pxe_nl_image_abort),
+	OP_ADMIN(PXE_CMD_IMAGE_DEL, pxe_nl_image_del),
+	OP_GET(PXE_CMD_IMAGE_GET, pxe_nl_image_get, pxe_nl_image_dump),
+
+	OP_DO(PXE_CMD_STATS_GET, pxe_nl_stats_get),
+	OP_ADMIN(PXE_CMD_LIMITS_SET, pxe_nl_limits_set),
+	OP_DO(PXE_CMD_LIMITS_GET, pxe_nl_limits_get),
 };
 
-static struct genl_family pxe_family __ro_after_init = {
+struct genl_family pxe_family __ro_after_init = {
 	.name = PXE_GENL_NAME,
 	.version = PXE_GENL_VERSION,
 	.maxattr = PXE_A_MAX,

@@ -10,12 +10,43 @@
 #ifndef _PXE_H
 #define _PXE_H
 
+#include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
+#include <linux/refcount.h>
 #include <linux/u64_stats_sync.h>
+#include <net/genetlink.h>
 #include <net/net_namespace.h>
+#include <uapi/linux/pxe.h>
+
+struct pxe_dhcp_net;
+struct pxe_image_store;
+struct pxe_tftp_net;
+
+/*
+ * Limits of a namespace: written under pxe_net.lock, read with READ_ONCE()
+ * on the packet path.
+ */
+struct pxe_limits {
+	u64 image_memory;		/* bytes, all images together */
+	u32 tftp_sessions;		/* sessions at once */
+	u32 tftp_per_client;		/* sessions per client address */
+	u32 tftp_blksize;		/* largest blksize granted */
+	u32 tftp_windowsize;		/* largest windowsize granted */
+};
+
+#define PXE_DEFAULT_IMAGE_MEMORY	(64ULL << 20)
+#define PXE_DEFAULT_TFTP_SESSIONS	64
+#define PXE_DEFAULT_TFTP_PER_CLIENT	8
+#define PXE_DEFAULT_TFTP_BLKSIZE	65464
+#define PXE_DEFAULT_TFTP_WINDOWSIZE	64
+
+/* Counters of a namespace, per cpu; see enum pxe_stat. */
+struct pxe_stats {
+	u64 count[__PXE_STAT_MAX];
+};
 
 /* Per network namespace state: each namespace is a separate server. */
 struct pxe_net {
@@ -23,6 +54,11 @@ struct pxe_net {
 	struct mutex lock;		/* serialises writers; nests inside RTNL */
 	struct list_head links;		/* struct pxe_link; RCU for readers */
 	u32 gen;			/* bumped on every change, for dumps */
+	struct pxe_limits limits;
+	struct pxe_stats __percpu *stats;
+	struct pxe_dhcp_net *dhcp;	/* pools, hosts, leases, boot rules */
+	struct pxe_image_store *images;
+	struct pxe_tftp_net *tftp;	/* TFTP sessions */
 };
 
 struct pxe_link_stats {
@@ -40,6 +76,29 @@ struct pxe_link {
 	struct nf_hook_ops hook;
 	struct pxe_link_stats __percpu *stats;
 	struct rcu_head rcu;
+};
+
+/*
+ * A UDP datagram the ingress hook handed over: IPv4 header checked, not a
+ * fragment, UDP checksum verified, skb linear.  @data/@len: the UDP payload.
+ */
+struct pxe_rx {
+	struct pxe_link *link;
+	struct pxe_net *pn;
+	struct sk_buff *skb;
+	const u8 *src_mac;		/* Ethernet source */
+	__be32 saddr, daddr;
+	__be16 sport, dport;
+	const u8 *data;
+	unsigned int len;
+};
+
+/* Where a reply goes: Ethernet destination, addresses and ports. */
+struct pxe_tx {
+	struct pxe_link *link;
+	const u8 *dst_mac;
+	__be32 saddr, daddr;
+	__be16 sport, dport;
 };
 
 /* main.c */
@@ -60,9 +119,126 @@ void pxe_link_notifier_unregister(void);
 unsigned int pxe_hook_ingress(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state);
 
+/* stats.c: any context */
+int pxe_stats_init(struct pxe_net *pn);
+void pxe_stats_exit(struct pxe_net *pn);
+static inline void pxe_stat_add(struct pxe_net *pn, enum pxe_stat stat, u64 n)
+{
+	this_cpu_add(pn->stats->count[stat], n);
+}
+
+static inline void pxe_stat_inc(struct pxe_net *pn, enum pxe_stat stat)
+{
+	pxe_stat_add(pn, stat, 1);
+}
+
+u64 pxe_stat_read(struct pxe_net *pn, enum pxe_stat stat);
+
+/*
+ * xmit.c: replies, built as one skb and handed to the device; any context,
+ * never sleeps.  Failures are counted (PXE_STAT_TX_ERRORS) and returned.
+ *
+ * pxe_tx_alloc() returns an skb with room for @len bytes of UDP payload at
+ * *@payload; fill it, then pxe_tx_send() adds the headers and sends it (or
+ * pxe_tx_free() drops it).  pxe_tx_udp() does both, copying @data.
+ * pxe_tx_pages() sends @hdr (copied) followed by @len bytes of @pages from
+ * byte @offset as page fragments: the pages are referenced, not copied.
+ */
+struct sk_buff *pxe_tx_alloc(const struct pxe_tx *tx, unsigned int len,
+			     u8 **payload);
+int pxe_tx_send(const struct pxe_tx *tx, struct sk_buff *skb);
+void pxe_tx_free(struct sk_buff *skb);
+int pxe_tx_udp(const struct pxe_tx *tx, const void *data, unsigned int len);
+int pxe_tx_pages(const struct pxe_tx *tx, const void *hdr,
+		 unsigned int hdr_len, struct page **pages, u64 offset,
+		 unsigned int len);
+/* Largest UDP payload the link's device carries in one frame. */
+unsigned int pxe_tx_max_payload(const struct pxe_link *link);
+
 /* netlink.c */
+extern struct genl_family pxe_family;
 int pxe_netlink_register(void);
 void pxe_netlink_unregister(void);
 void pxe_netlink_notify_link(const struct pxe_link *link, u8 cmd);
+/*
+ * Monitor events from any context: pxe_ntf_new() returns NULL when nobody
+ * listens (or memory is short); put attributes, then pxe_ntf_send().
+ */
+struct sk_buff *pxe_ntf_new(struct pxe_net *pn, u8 cmd, void **hdr);
+void pxe_ntf_send(struct pxe_net *pn, struct sk_buff *skb, void *hdr);
+/* The device a request names (IFINDEX or IFNAME); ERR_PTR with extack set. */
+struct net_device *pxe_nl_request_dev(struct genl_info *info);
+/* The link a request names; ERR_PTR with extack set. Under RTNL+pn->lock. */
+struct pxe_link *pxe_nl_request_link(struct pxe_net *pn,
+				     struct genl_info *info);
+
+/*
+ * The DHCP server (dhcp.c, lease.c, bootrule.c).  Handlers run in process
+ * context and take pn->lock themselves; pxe_dhcp_rcv() runs in softirq and
+ * returns true when the datagram was ours (answered or counted as dropped).
+ */
+int pxe_dhcp_net_init(struct pxe_net *pn);
+void pxe_dhcp_net_exit(struct pxe_net *pn);
+void pxe_dhcp_link_gone(struct pxe_link *link);	/* RTNL + pn->lock */
+bool pxe_dhcp_rcv(const struct pxe_rx *rx);
+int pxe_nl_pool_new(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_pool_del(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_pool_get(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int pxe_nl_host_new(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_host_del(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_host_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int pxe_nl_boot_new(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_boot_del(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_boot_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int pxe_nl_lease_new(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_lease_del(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_lease_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int pxe_nl_lease_flush(struct sk_buff *skb, struct genl_info *info);
+
+/*
+ * The image store (image.c).  pxe_image_get() looks a name up under RCU
+ * from any context and returns a held reference, or NULL;
+ * pxe_image_put() drops it from any context.  An image never changes once
+ * published: replacing one publishes a new image under the same name.
+ */
+struct pxe_image {
+	refcount_t ref;
+	struct rcu_head rcu;
+	struct pxe_image_store *store;
+	u64 size;
+	u64 netascii_size;		/* size once sent in netascii mode */
+	struct page **pages;		/* DIV_ROUND_UP(size, PAGE_SIZE) */
+	unsigned int nr_pages;
+	atomic_t active;		/* downloads in flight */
+	atomic64_t downloads;		/* downloads started */
+	u8 sha256[32];
+	char name[PXE_IMAGE_NAME_MAX];
+};
+
+int pxe_image_net_init(struct pxe_net *pn);
+void pxe_image_net_exit(struct pxe_net *pn);
+struct pxe_image *pxe_image_get(struct pxe_net *pn, const char *name);
+void pxe_image_put(struct pxe_image *image);
+u64 pxe_image_memory_used(struct pxe_net *pn);
+int pxe_nl_image_new(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_image_write(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_image_commit(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_image_abort(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_image_del(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_image_get(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_image_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+/*
+ * The TFTP server (tftp.c).  pxe_tftp_rcv(): softirq, true when ours.
+ * pxe_tftp_link_gone() ends every session of the link, synchronously: no
+ * timer runs and no packet is sent on it afterwards.  pxe_tftp_net_exit()
+ * returns once every session is freed and its image reference dropped.
+ */
+int pxe_tftp_net_init(struct pxe_net *pn);
+void pxe_tftp_net_exit(struct pxe_net *pn);
+void pxe_tftp_link_gone(struct pxe_link *link);	/* RTNL + pn->lock */
+bool pxe_tftp_rcv(const struct pxe_rx *rx);
+u32 pxe_tftp_sessions_active(struct pxe_net *pn);
 
 #endif /* _PXE_H */

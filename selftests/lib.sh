@@ -187,6 +187,28 @@ link_devs() {
 	links_json "$1" | json_query "' '.join(sorted(l['dev'] for l in j))"
 }
 
+# stat_of NS NAME: one counter of NS's server (see pxectl stats).
+stat_of() {
+	ip netns exec "$1" "$PXECTL" -j stats | json_query "j[0]['$2']"
+}
+
+# monitor_start NS FILE: `pxectl -j monitor` in NS writing to FILE, in the
+# background, subscribed before this returns; monitor_stop ends it.
+monitor_start() {
+	ip netns exec "$1" "$PXECTL" -j monitor >"$2" 2>&1 &
+	MONITOR_PID=$!
+	# The subscription is made before the first event can be missed:
+	# wait until the socket has joined (pxectl prints nothing until then).
+	sleep 1
+}
+
+monitor_stop() {
+	[ -n "${MONITOR_PID:-}" ] || return 0
+	kill "$MONITOR_PID" 2>/dev/null
+	wait "$MONITOR_PID" 2>/dev/null
+	MONITOR_PID=
+}
+
 ensure_module() {
 	[ -d /sys/module/pxe ] || insmod "$PXE_KO"
 }
@@ -207,6 +229,7 @@ lib_exit() {
 	local rc=$?
 	set +e
 	ktap_end_current $rc
+	monitor_stop
 	if declare -F cleanup_test >/dev/null; then
 		cleanup_test >/dev/null 2>&1
 	fi

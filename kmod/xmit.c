@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pxe: replies.  Each is one skb, Ethernet + IPv4 + UDP built here, handed
+ * to the attached device with dev_queue_xmit(): no socket, no route lookup,
+ * no neighbour resolution -- the request told us where it came from.
+ *
+ * TFTP data is attached as fragments of the image's pages: the bytes are
+ * never copied, the pages are referenced for as long as the skb lives.  The
+ * UDP checksum is left to the device when it can compute it.
+ */
+#include <linux/etherdevice.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+
+#include "pxe.h"
+
+#define PXE_TX_HEADERS	(sizeof(struct iphdr) + sizeof(struct udphdr))
+#define PXE_TX_TTL	64
+
+unsigned int pxe_tx_max_payload(const struct pxe_link *link)
+{
+	return READ_ONCE(link->dev->mtu) - PXE_TX_HEADERS;
+}
+
+struct sk_buff *pxe_tx_alloc(const struct pxe_tx *tx, unsigned int len,
+			     u8 **payload)
+{
+	struct net_device *dev = tx->link->dev;
+	unsigned int headroom = LL_RESERVED_SPACE(dev) + PXE_TX_HEADERS;
+	struct sk_buff *skb;
+
+	skb = alloc_skb(headroom + len + dev->needed_tailroom, GFP_ATOMIC);
+	if (!skb) {
+		pxe_stat_inc(tx->link->pn, PXE_STAT_TX_ERRORS);
+		return NULL;
+	}
+	skb_reserve(skb, headroom);
+	*payload = skb_put(skb, len);
+	return skb;
+}
+
+void pxe_tx_free(struct sk_buff *skb)
+{
+	kfree_skb(skb);
+}
+
+static void tx_checksum(const struct pxe_tx *tx, struct sk_buff *skb,
+			struct udphdr *uh, unsigned int ulen)
+{
+	netdev_features_t features = tx->link->dev->features;
+	__wsum csum;
+
+	if (features & (NETIF_F_HW_CSUM | NETIF_F_IP_CSUM)) {
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct udphdr, check);
+		uh->check = ~csum_tcpudp_magic(tx->saddr, tx->daddr, ulen,
+					       IPPROTO_UDP, 0);
+		return;
+	}
+	skb->ip_summed = CHECKSUM_NONE;
+	csum = skb_checksum(skb, skb_transport_offset(skb), ulen, 0);
+	uh->check = csum_tcpudp_magic(tx->saddr, tx->daddr, ulen, IPPROTO_UDP,
+				      csum);
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+}
+
+int pxe_tx_send(const struct pxe_tx *tx, struct sk_buff *skb)
+{
+	struct net_device *dev = tx->link->dev;
+	unsigned int ulen = skb->len + sizeof(struct udphdr);
+	struct udphdr *uh;
+	struct iphdr *iph;
+	struct ethhdr *eth;
+	int err;
+
+	uh = skb_push(skb, sizeof(*uh));
+	skb_reset_transport_header(skb);
+	uh->source = tx->sport;
+	uh->dest = tx->dport;
+	uh->len = htons(ulen);
+	uh->check = 0;
+
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->tos = 0;
+	iph->tot_len = htons(skb->len);
+	iph->id = 0;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = PXE_TX_TTL;
+	iph->protocol = IPPROTO_UDP;
+	iph->saddr = tx->saddr;
+	iph->daddr = tx->daddr;
+	ip_send_check(iph);
+
+	tx_checksum(tx, skb, uh, ulen);
+
+	eth = skb_push(skb, ETH_HLEN);
+	skb_reset_mac_header(skb);
+	ether_addr_copy(eth->h_dest, tx->dst_mac);
+	ether_addr_copy(eth->h_source, dev->dev_addr);
+	eth->h_proto = htons(ETH_P_IP);
+	skb->protocol = htons(ETH_P_IP);
+	skb->dev = dev;
+
+	err = net_xmit_eval(dev_queue_xmit(skb));
+	if (err)
+		pxe_stat_inc(tx->link->pn, PXE_STAT_TX_ERRORS);
+	return err;
+}
+
+int pxe_tx_udp(const struct pxe_tx *tx, const void *data, unsigned int len)
+{
+	struct sk_buff *skb;
+	u8 *payload;
+
+	skb = pxe_tx_alloc(tx, len, &payload);
+	if (!skb)
+		return -ENOMEM;
+	memcpy(payload, data, len);
+	return pxe_tx_send(tx, skb);
+}
+
+int pxe_tx_pages(const struct pxe_tx *tx, const void *hdr,
+		 unsigned int hdr_len, struct page **pages, u64 offset,
+		 unsigned int len)
+{
+	struct sk_buff *skb;
+	u8 *payload;
+	int i = 0;
+
+	skb = pxe_tx_alloc(tx, hdr_len, &payload);
+	if (!skb)
+		return -ENOMEM;
+	memcpy(payload, hdr, hdr_len);
+
+	while (len) {
+		struct page *page = pages[offset >> PAGE_SHIFT];
+		unsigned int off = offset & ~PAGE_MASK;
+		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - off);
+
+		if (i == MAX_SKB_FRAGS) {
+			pxe_stat_inc(tx->link->pn, PXE_STAT_TX_ERRORS);
+			kfree_skb(skb);
+			return -EMSGSIZE;
+		}
+		get_page(page);
+		skb_fill_page_desc(skb, i++, page, off, n);
+		skb->len += n;
+		skb->data_len += n;
+		skb->truesize += n;
+		offset += n;
+		len -= n;
+	}
+	return pxe_tx_send(tx, skb);
+}
