@@ -108,7 +108,9 @@ int pxe_tx_send(const struct pxe_tx *tx, struct sk_buff *skb)
 	skb->protocol = htons(ETH_P_IP);
 	skb->dev = dev;
 
-	err = net_xmit_eval(dev_queue_xmit(skb));
+	/* net_xmit_eval() evaluates its argument twice: never pass a call. */
+	err = dev_queue_xmit(skb);
+	err = net_xmit_eval(err);
 	if (err)
 		pxe_stat_inc(tx->link->pn, PXE_STAT_TX_ERRORS);
 	return err;

@@ -204,8 +204,8 @@ monitor_start() {
 
 monitor_stop() {
 	[ -n "${MONITOR_PID:-}" ] || return 0
-	kill "$MONITOR_PID" 2>/dev/null
-	wait "$MONITOR_PID" 2>/dev/null
+	kill "$MONITOR_PID" 2>/dev/null || true
+	wait "$MONITOR_PID" 2>/dev/null || true
 	MONITOR_PID=
 }
 
