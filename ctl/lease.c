@@ -1,9 +1,195 @@
 // SPDX-License-Identifier: GPL-2.0
-/* "pxectl lease": placeholder, filled in by its issue. */
+/*
+ * "pxectl lease": the addresses the DHCP server has offered or leased.
+ *
+ *	lease show
+ *	lease add MAC ip ADDR [expires SECONDS]
+ *	lease del MAC
+ *	lease flush
+ *
+ * "lease add" exists to restore leases after a reboot or a module reload,
+ * from what "lease show -j" saved (see lease_help()).
+ */
+#include <stdio.h>
+#include <linux/pxe.h>
+
 #include "pxectl.h"
+
+#define WHAT_MAX 48
+
+static const char *const lease_states[] = {
+	[PXE_LEASE_OFFERED] = "offered",
+	[PXE_LEASE_BOUND] = "bound",
+	[PXE_LEASE_DECLINED] = "declined",
+};
+
+static int lease_add(int argc, char *argv[])
+{
+	struct keyword keywords[] = {
+		{ .name = "ip", .meta = "ADDR", .required = true },
+		{ .name = "expires", .meta = "SECONDS" },
+		{}
+	};
+	uint32_t addr, expires;
+	char what[WHAT_MAX];
+	struct nl_msg *msg;
+	uint8_t mac[6];
+
+	if (argc < 2) {
+		pxe_error("lease add", "missing MAC");
+		return 1;
+	}
+	snprintf(what, sizeof(what), "lease add %.20s", argv[1]);
+	if (parse_mac("lease add", "MAC", argv[1], mac, NULL) ||
+	    parse_keywords(what, argc - 2, argv + 2, keywords) ||
+	    parse_ipv4(what, "ip", keywords[0].value, &addr))
+		return 1;
+	if (keywords[1].value &&
+	    parse_u32(what, "expires", keywords[1].value, 1, UINT32_MAX,
+		      &expires))
+		return 1;
+
+	msg = pxe_msg_new(PXE_CMD_LEASE_NEW, 0);
+	if (!msg)
+		return 1;
+	if (nla_put(msg, PXE_A_LEASE_MAC, 6, mac) ||
+	    nla_put_u32(msg, PXE_A_LEASE_ADDR, addr) ||
+	    (keywords[1].value &&
+	     nla_put_u32(msg, PXE_A_LEASE_EXPIRES, expires)))
+		return pxe_msg_abort(what, msg, -NLE_NOMEM) ? 1 : 0;
+	return pxe_request(what, msg, NULL, NULL) ? 1 : 0;
+}
+
+static int lease_del(int argc, char *argv[])
+{
+	char what[WHAT_MAX];
+	struct nl_msg *msg;
+	uint8_t mac[6];
+
+	if (argc != 2) {
+		pxe_error("lease del", argc < 2 ? "missing MAC" :
+			  "unexpected argument after the MAC");
+		return 1;
+	}
+	snprintf(what, sizeof(what), "lease del %.20s", argv[1]);
+	if (parse_mac("lease del", "MAC", argv[1], mac, NULL))
+		return 1;
+	msg = pxe_msg_new(PXE_CMD_LEASE_DEL, 0);
+	if (!msg)
+		return 1;
+	if (nla_put(msg, PXE_A_LEASE_MAC, 6, mac))
+		return pxe_msg_abort(what, msg, -NLE_NOMEM) ? 1 : 0;
+	return pxe_request(what, msg, NULL, NULL) ? 1 : 0;
+}
+
+static int lease_flush(int argc, char *argv[])
+{
+	struct nl_msg *msg;
+
+	if (argc > 1) {
+		pxe_error("lease flush", "unexpected argument '%s'", argv[1]);
+		return 1;
+	}
+	msg = pxe_msg_new(PXE_CMD_LEASE_FLUSH, 0);
+	if (!msg)
+		return 1;
+	return pxe_request("lease flush", msg, NULL, NULL) ? 1 : 0;
+}
+
+static void print_state(struct nlattr *attr)
+{
+	unsigned int state = nla_get_u8(attr);
+
+	if (state < sizeof(lease_states) / sizeof(lease_states[0]))
+		output_str("state", lease_states[state]);
+	else
+		output_u64("state", state);
+}
+
+static int lease_print(struct nlattr **attrs, void *arg)
+{
+	if (!attrs[PXE_A_LEASE_MAC] || nla_len(attrs[PXE_A_LEASE_MAC]) != 6 ||
+	    !attrs[PXE_A_LEASE_ADDR]) {
+		pxe_error("lease show", "kernel reply has no MAC or address (%s)",
+			  SAME_RELEASE_HINT);
+		return -1;
+	}
+	output_row_begin();
+	output_mac("mac", nla_data(attrs[PXE_A_LEASE_MAC]));
+	output_ipv4("ip", nla_get_u32(attrs[PXE_A_LEASE_ADDR]));
+	if (attrs[PXE_A_LEASE_EXPIRES])
+		output_u64("expires", nla_get_u32(attrs[PXE_A_LEASE_EXPIRES]));
+	if (attrs[PXE_A_LEASE_STATE])
+		print_state(attrs[PXE_A_LEASE_STATE]);
+	if (attrs[PXE_A_LEASE_POOL])
+		output_str("pool", nla_get_string(attrs[PXE_A_LEASE_POOL]));
+	if (attrs[PXE_A_LEASE_CLIENT_ID])
+		output_hex(json_output ? "client_id" : "client-id",
+			   nla_data(attrs[PXE_A_LEASE_CLIENT_ID]),
+			   nla_len(attrs[PXE_A_LEASE_CLIENT_ID]));
+	if (attrs[PXE_A_LEASE_HOSTNAME])
+		output_str("hostname",
+			   nla_get_string(attrs[PXE_A_LEASE_HOSTNAME]));
+	output_row_end();
+	return 0;
+}
+
+/* Also "lease" alone. */
+static int lease_show(int argc, char *argv[])
+{
+	struct nl_msg *msg;
+
+	if (argc > 1) {
+		pxe_error("lease show", "unexpected argument '%s'", argv[1]);
+		return 1;
+	}
+	msg = pxe_msg_new(PXE_CMD_LEASE_GET, NLM_F_DUMP);
+	if (!msg)
+		return 1;
+	output_list_begin();
+	if (pxe_request("lease show", msg, lease_print, NULL)) {
+		output_list_discard();
+		return 1;
+	}
+	output_list_end();
+	return 0;
+}
+
+static int lease_help(int argc, char *argv[]);
+
+static const struct command lease_commands[] = {
+	{ "show",	lease_show,	"" },
+	{ "list",	lease_show,	NULL },
+	{ "add",	lease_add,	"MAC ip ADDR [expires SECONDS]" },
+	{ "del",	lease_del,	"MAC" },
+	{ "delete",	lease_del,	NULL },
+	{ "flush",	lease_flush,	"" },
+	{ "help",	lease_help,	"" },
+	{}
+};
+
+static int lease_help(int argc, char *argv[])
+{
+	usage_commands(stdout, "lease", lease_commands);
+	printf("\n"
+	       "\"lease show\" lists each address offered, leased or quarantined\n"
+	       "after a DECLINE: the client's MAC, the address, the seconds until\n"
+	       "it expires, its state (offered, bound, declined), the pool, the\n"
+	       "client id (option 61, hex) and host name (option 12).\n"
+	       "\"lease add\" restores a bound lease (ADDR inside a pool's range;\n"
+	       "SECONDS defaults to the pool's lease time); \"lease del\" drops\n"
+	       "one, \"lease flush\" all.  To keep leases over a module reload:\n"
+	       "\n"
+	       "  pxectl -j lease show > leases.json\n"
+	       "  jq -r '.[] | select(.state == \"bound\") |\n"
+	       "      \"lease add \\(.mac) ip \\(.ip) expires \\(.expires)\"' \\\n"
+	       "      leases.json | pxectl -b -\n");
+	return 0;
+}
 
 int lease_main(int argc, char *argv[])
 {
-	pxe_error("lease", "not implemented yet");
-	return 1;
+	if (argc < 2)
+		return lease_show(argc, argv);
+	return run_command(lease_commands, "lease", argc - 1, argv + 1);
 }

@@ -1,9 +1,367 @@
 // SPDX-License-Identifier: GPL-2.0
-/* "pxectl pool": placeholder, filled in by its issue. */
+/*
+ * "pxectl pool": the addresses the DHCP server hands out on a link, or a
+ * proxyDHCP answerer that adds boot information to another server's offers.
+ *
+ *	pool add NAME dev IFNAME range START END [netmask MASK] [router ADDR]
+ *		 [dns ADDR[,ADDR..]] [domain NAME] [lease SECONDS]
+ *	pool add NAME dev IFNAME proxy
+ *	pool del NAME
+ *	pool show [NAME]
+ */
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/pxe.h>
+
 #include "pxectl.h"
+
+#define WHAT_MAX (32 + PXE_NAME_MAX)
+
+static int check_pool_name(const char *what, const char *name)
+{
+	if (!*name || strlen(name) >= PXE_NAME_MAX) {
+		pxe_error(what, "invalid pool name '%s' (1 to %d characters)",
+			  name, PXE_NAME_MAX - 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* "ADDR[,ADDR..]" into @dns; returns how many, or -1. */
+static int parse_dns(const char *what, const char *text,
+		     uint32_t dns[PXE_DNS_MAX])
+{
+	char copy[PXE_DNS_MAX * 16 + 1], *word, *save = NULL;
+	int n = 0;
+
+	if (strlen(text) >= sizeof(copy))
+		goto invalid;
+	strcpy(copy, text);
+	for (word = strtok_r(copy, ",", &save); word;
+	     word = strtok_r(NULL, ",", &save)) {
+		if (n == PXE_DNS_MAX)
+			goto invalid;
+		if (parse_ipv4(what, "dns", word, &dns[n++]))
+			return -1;
+	}
+	if (n)
+		return n;
+invalid:
+	pxe_error(what, "invalid dns '%s' (expected 1 to %d IPv4 addresses separated by commas)",
+		  text, PXE_DNS_MAX);
+	return -1;
+}
+
+/*
+ * "range START END" is the one keyword with two values: take it out of
+ * argv so that parse_keywords() sees "keyword VALUE" pairs only.
+ */
+static int take_range(const char *what, int *argc, char *argv[],
+		      const char **start, const char **end)
+{
+	int i, out = 0;
+
+	*start = *end = NULL;
+	for (i = 0; i < *argc; i++) {
+		if (strcmp(argv[i], "range")) {
+			argv[out++] = argv[i];
+			/* A value that happens to read "range". */
+			if (i + 1 < *argc && strcmp(argv[i], "proxy"))
+				argv[out++] = argv[++i];
+			continue;
+		}
+		if (*start) {
+			pxe_error(what, "'range' given twice");
+			return -1;
+		}
+		if (i + 2 >= *argc) {
+			pxe_error(what, "'range' needs START and END");
+			return -1;
+		}
+		*start = argv[i + 1];
+		*end = argv[i + 2];
+		i += 2;
+	}
+	*argc = out;
+	return 0;
+}
+
+enum { K_DEV, K_NETMASK, K_ROUTER, K_DNS, K_DOMAIN, K_LEASE, K_PROXY };
+
+static int put_addresses(const char *what, struct nl_msg *msg,
+			 const struct keyword *keywords,
+			 const char *start, const char *end)
+{
+	static const struct { int keyword, attr; } addrs[] = {
+		{ K_NETMASK, PXE_A_POOL_NETMASK },
+		{ K_ROUTER, PXE_A_POOL_ROUTER },
+	};
+	uint32_t addr, dns[PXE_DNS_MAX], lease;
+	size_t i;
+	int n;
+
+	if (start) {
+		if (parse_ipv4(what, "range start", start, &addr) ||
+		    nla_put_u32(msg, PXE_A_POOL_START, addr) ||
+		    parse_ipv4(what, "range end", end, &addr) ||
+		    nla_put_u32(msg, PXE_A_POOL_END, addr))
+			return -1;
+	}
+	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		const struct keyword *k = &keywords[addrs[i].keyword];
+
+		if (k->value && (parse_ipv4(what, k->name, k->value, &addr) ||
+				 nla_put_u32(msg, addrs[i].attr, addr)))
+			return -1;
+	}
+	if (keywords[K_DNS].value) {
+		n = parse_dns(what, keywords[K_DNS].value, dns);
+		if (n < 0 || nla_put(msg, PXE_A_POOL_DNS, 4 * n, dns))
+			return -1;
+	}
+	if (keywords[K_DOMAIN].value &&
+	    nla_put_string(msg, PXE_A_POOL_DOMAIN, keywords[K_DOMAIN].value))
+		return -1;
+	if (keywords[K_LEASE].value &&
+	    (parse_u32(what, "lease", keywords[K_LEASE].value, 1, UINT32_MAX,
+		       &lease) ||
+	     nla_put_u32(msg, PXE_A_POOL_LEASE_TIME, lease)))
+		return -1;
+	if (keywords[K_PROXY].value && nla_put_flag(msg, PXE_A_POOL_PROXY))
+		return -1;
+	return 0;
+}
+
+/*
+ * The values are checked into @attrs (a bare nl_msg) first, so that a typo
+ * is reported even where the module is not loaded; then copied into the
+ * request.  Frees @attrs.
+ */
+static struct nl_msg *request_with(uint8_t cmd, struct nl_msg *attrs)
+{
+	struct nlmsghdr *hdr = nlmsg_hdr(attrs);
+	struct nl_msg *msg = pxe_msg_new(cmd, 0);
+
+	if (msg && nlmsg_append(msg, nlmsg_data(hdr), nlmsg_datalen(hdr),
+				NLMSG_ALIGNTO)) {
+		pxe_msg_abort(NULL, msg, -NLE_NOMEM);
+		msg = NULL;
+	}
+	nlmsg_free(attrs);
+	return msg;
+}
+
+static int pool_add(int argc, char *argv[])
+{
+	struct keyword keywords[] = {
+		[K_DEV] = { .name = "dev", .meta = "IFNAME", .required = true },
+		[K_NETMASK] = { .name = "netmask", .meta = "MASK" },
+		[K_ROUTER] = { .name = "router", .meta = "ADDR" },
+		[K_DNS] = { .name = "dns", .meta = "ADDR[,ADDR..]" },
+		[K_DOMAIN] = { .name = "domain", .meta = "NAME" },
+		[K_LEASE] = { .name = "lease", .meta = "SECONDS" },
+		[K_PROXY] = { .name = "proxy", .flag = true },
+		{}
+	};
+	const char *name, *start, *end;
+	struct nl_msg *attrs, *msg;
+	char what[WHAT_MAX];
+
+	if (argc < 2) {
+		pxe_error("pool add", "missing pool NAME");
+		return 1;
+	}
+	name = argv[1];
+	snprintf(what, sizeof(what), "pool add %s", name);
+	argc -= 2;
+	argv += 2;
+	if (check_pool_name("pool add", name) ||
+	    take_range(what, &argc, argv, &start, &end) ||
+	    parse_keywords(what, argc, argv, keywords) ||
+	    check_ifname(what, keywords[K_DEV].value))
+		return 1;
+	if (!start && !keywords[K_PROXY].value) {
+		pxe_error(what, "a pool needs 'range START END' or 'proxy'");
+		return 1;
+	}
+
+	attrs = nlmsg_alloc();
+	if (!attrs) {
+		pxe_error(NULL, "out of memory");
+		return 1;
+	}
+	if (nla_put_string(attrs, PXE_A_POOL_NAME, name) ||
+	    nla_put_string(attrs, PXE_A_IFNAME, keywords[K_DEV].value) ||
+	    put_addresses(what, attrs, keywords, start, end)) {
+		/* Parse errors are printed already; -NLE_NOMEM is all that is left. */
+		nlmsg_free(attrs);
+		return 1;
+	}
+	msg = request_with(PXE_CMD_POOL_NEW, attrs);
+	if (!msg)
+		return 1;
+	return pxe_request(what, msg, NULL, NULL) ? 1 : 0;
+}
+
+static int pool_del(int argc, char *argv[])
+{
+	char what[WHAT_MAX];
+	struct nl_msg *msg;
+
+	if (argc != 2) {
+		pxe_error("pool del", argc < 2 ? "missing pool NAME" :
+			  "unexpected argument after the pool name");
+		return 1;
+	}
+	snprintf(what, sizeof(what), "pool del %s", argv[1]);
+	if (check_pool_name("pool del", argv[1]))
+		return 1;
+	msg = pxe_msg_new(PXE_CMD_POOL_DEL, 0);
+	if (!msg)
+		return 1;
+	if (nla_put_string(msg, PXE_A_POOL_NAME, argv[1]))
+		return pxe_msg_abort(what, msg, -NLE_NOMEM) ? 1 : 0;
+	return pxe_request(what, msg, NULL, NULL) ? 1 : 0;
+}
+
+struct pool_filter {
+	const char *what;
+	const char *name;	/* only this pool, or NULL for all */
+	unsigned int shown;
+};
+
+static void print_dns(const struct nlattr *attr)
+{
+	char text[PXE_DNS_MAX * 16] = "", addr_text[INET_ADDRSTRLEN];
+	const uint8_t *data = nla_data(attr);
+	int i, n = nla_len(attr) / 4;
+	struct in_addr addr;
+
+	for (i = 0; i < n && i < PXE_DNS_MAX; i++) {
+		memcpy(&addr.s_addr, data + 4 * i, 4);
+		inet_ntop(AF_INET, &addr, addr_text, sizeof(addr_text));
+		if (i)
+			strcat(text, ",");
+		strcat(text, addr_text);
+	}
+	output_str("dns", text);
+}
+
+static int pool_print(struct nlattr **attrs, void *arg)
+{
+	static const struct { int attr; const char *key; } addrs[] = {
+		{ PXE_A_POOL_START, "start" },
+		{ PXE_A_POOL_END, "end" },
+		{ PXE_A_POOL_NETMASK, "netmask" },
+		{ PXE_A_POOL_ROUTER, "router" },
+	};
+	struct pool_filter *filter = arg;
+	const char *name;
+	size_t i;
+
+	if (!attrs[PXE_A_POOL_NAME]) {
+		pxe_error(filter->what, "kernel reply names no pool (%s)",
+			  SAME_RELEASE_HINT);
+		return -1;
+	}
+	name = nla_get_string(attrs[PXE_A_POOL_NAME]);
+	if (filter->name && strcmp(name, filter->name))
+		return 0;
+
+	output_row_begin();
+	output_str("name", name);
+	if (attrs[PXE_A_IFNAME])
+		output_str("dev", nla_get_string(attrs[PXE_A_IFNAME]));
+	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+		if (attrs[addrs[i].attr])
+			output_ipv4(addrs[i].key,
+				    nla_get_u32(attrs[addrs[i].attr]));
+	if (attrs[PXE_A_POOL_DNS] && nla_len(attrs[PXE_A_POOL_DNS]) >= 4)
+		print_dns(attrs[PXE_A_POOL_DNS]);
+	if (attrs[PXE_A_POOL_DOMAIN])
+		output_str("domain", nla_get_string(attrs[PXE_A_POOL_DOMAIN]));
+	if (attrs[PXE_A_POOL_LEASE_TIME])
+		output_u64("lease", nla_get_u32(attrs[PXE_A_POOL_LEASE_TIME]));
+	output_bool("proxy", !!attrs[PXE_A_POOL_PROXY]);
+	if (attrs[PXE_A_POOL_SIZE])
+		output_u64("size", nla_get_u32(attrs[PXE_A_POOL_SIZE]));
+	if (attrs[PXE_A_POOL_USED])
+		output_u64("used", nla_get_u32(attrs[PXE_A_POOL_USED]));
+	output_row_end();
+	filter->shown++;
+	return 0;
+}
+
+/* Also "pool" alone. */
+static int pool_show(int argc, char *argv[])
+{
+	struct pool_filter filter = { .what = "pool show" };
+	char what[WHAT_MAX];
+	struct nl_msg *msg;
+
+	if (argc > 2) {
+		pxe_error("pool show", "unexpected argument '%s'", argv[2]);
+		return 1;
+	}
+	if (argc == 2) {
+		if (check_pool_name("pool show", argv[1]))
+			return 1;
+		filter.name = argv[1];
+		snprintf(what, sizeof(what), "pool show %s", filter.name);
+		filter.what = what;
+	}
+
+	msg = pxe_msg_new(PXE_CMD_POOL_GET, NLM_F_DUMP);
+	if (!msg)
+		return 1;
+	output_list_begin();
+	if (pxe_request(filter.what, msg, pool_print, &filter)) {
+		output_list_discard();
+		return 1;
+	}
+	if (filter.name && !filter.shown) {
+		output_list_discard();
+		pxe_error(filter.what, "no such pool");
+		return 1;
+	}
+	output_list_end();
+	return 0;
+}
+
+static int pool_help(int argc, char *argv[]);
+
+static const struct command pool_commands[] = {
+	{ "add",	pool_add,	"NAME dev IFNAME range START END [netmask MASK] [router ADDR] "
+					"[dns ADDR[,ADDR..]] [domain NAME] [lease SECONDS]" },
+	{ "add",	pool_add,	"NAME dev IFNAME proxy" },
+	{ "del",	pool_del,	"NAME" },
+	{ "delete",	pool_del,	NULL },
+	{ "show",	pool_show,	"[NAME]" },
+	{ "list",	pool_show,	NULL },
+	{ "help",	pool_help,	"" },
+	{}
+};
+
+static int pool_help(int argc, char *argv[])
+{
+	usage_commands(stdout, "pool", pool_commands);
+	printf("\n"
+	       "A pool is the range of addresses START..END (inclusive) the DHCP\n"
+	       "server hands out to clients on the pxe link of IFNAME, with the\n"
+	       "subnet mask, router, DNS servers, domain and lease time (seconds,\n"
+	       "default 3600) it tells them.  MASK defaults to the prefix of the\n"
+	       "device's address whose subnet holds START; a pool for relayed\n"
+	       "clients (another subnet) needs it given.  A proxy pool hands out\n"
+	       "no addresses: it answers PXE clients with boot information only,\n"
+	       "beside another DHCP server.  Deleting a pool drops its leases.\n");
+	return 0;
+}
 
 int pool_main(int argc, char *argv[])
 {
-	pxe_error("pool", "not implemented yet");
-	return 1;
+	if (argc < 2)
+		return pool_show(argc, argv);
+	return run_command(pool_commands, "pool", argc - 1, argv + 1);
 }

@@ -178,6 +178,8 @@ struct dhcp_reply {
  * Writes the reply to @req into @buf.  Copies xid, flags, giaddr, chaddr,
  * htype, hlen from @req.  Returns the length written, or -1 when @size
  * cannot hold even the smallest reply (DHCP_BOOTP_MIN_LEN).
+ * @buf must not overlap the buffer @req was parsed from: the byte strings
+ * echoed (97, 82) and option 55 are read from there while @buf is written.
  */
 int dhcp_build_reply(const struct dhcp_request *req,
 		     const struct dhcp_reply *reply, u8 *buf, size_t size);

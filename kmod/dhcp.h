@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pxe: the DHCP server's internal declarations, shared by dhcp.c (the state
+ * machine), lease.c (pools, reservations, leases) and bootrule.c.
+ *
+ * Locking: pools, hosts and the boot-rule table are written under
+ * pxe_net.lock and read under RCU on the packet path.  A pool's leases are
+ * touched only under the pool's spinlock (any context, _bh from process
+ * context); they are never read without it, so they are freed directly.
+ */
+#ifndef _PXE_DHCP_H
+#define _PXE_DHCP_H
+
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "dhcp_msg.h"
+#include "pxe.h"
+
+#define PXE_POOL_MAX_SIZE	65536
+#define PXE_LEASE_TIME_DEFAULT	3600
+#define PXE_OFFER_HOLD		(60 * HZ)
+#define PXE_DECLINE_HOLD	(600 * HZ)
+#define PXE_EXPIRY_PERIOD	HZ
+#define PXE_HOST_HASH_BITS	8
+#define PXE_HOSTNAME_MAX	64
+
+/* Who a client is: option 61, or 0x01 + chaddr without one. */
+struct pxe_client_id {
+	const u8 *data;
+	u8 len;
+	u8 buf[1 + ETH_ALEN];
+};
+
+struct pxe_lease {
+	struct hlist_node by_addr;
+	struct hlist_node by_client;	/* unhashed while DECLINED */
+	struct list_head node;		/* pool->leases */
+	__be32 addr;
+	u8 state;			/* enum pxe_lease_state */
+	u8 mac[ETH_ALEN];
+	unsigned long expires;		/* jiffies */
+	char hostname[PXE_HOSTNAME_MAX];
+	u8 id_len;
+	u8 id[];
+};
+
+struct pxe_pool {
+	struct list_head node;		/* pxe_dhcp_net.pools, RCU */
+	struct list_head doomed;	/* on its way out, waiting for RCU */
+	struct pxe_link *link;
+	char name[PXE_NAME_MAX];
+	bool proxy;
+	__be32 start, end, netmask, router;
+	__be32 dns[PXE_DNS_MAX];
+	u8 n_dns;
+	u32 lease_time;
+	u32 size;
+	char *domain;
+
+	spinlock_t lock;		/* everything below */
+	u32 used;			/* leases, any state */
+	u32 cursor;			/* next offset the allocator tries */
+	unsigned long *taken;		/* range offsets with a lease */
+	struct hlist_head *by_addr, *by_client;
+	u32 hash_mask;
+	struct list_head leases;
+};
+
+struct pxe_host {
+	struct hlist_node by_mac, by_addr;	/* RCU */
+	struct rcu_head rcu;
+	u8 mac[ETH_ALEN];
+	__be32 addr;
+	char name[PXE_NAME_MAX];
+};
+
+struct pxe_boot_rule {
+	u32 id, prio;
+	bool has_arch;
+	u16 arch;
+	u8 mac[ETH_ALEN];
+	u8 mac_len;			/* bits; 0: any MAC */
+	char vendor[PXE_NAME_MAX];
+	char user_class[PXE_NAME_MAX];
+	char pool[PXE_NAME_MAX];
+	char file[PXE_FILE_MAX];
+	__be32 server;
+	atomic64_t hits;
+	struct rcu_head rcu;
+};
+
+/* Published wholesale: sorted by prio, then id. */
+struct pxe_boot_table {
+	struct rcu_head rcu;
+	unsigned int n;
+	struct pxe_boot_rule *rules[];
+};
+
+struct pxe_dhcp_net {
+	struct pxe_net *pn;
+	struct list_head pools;
+	struct hlist_head hosts_by_mac[1 << PXE_HOST_HASH_BITS];
+	struct hlist_head hosts_by_addr[1 << PXE_HOST_HASH_BITS];
+	struct pxe_boot_table __rcu *boot;
+	u32 boot_next_id;
+	struct delayed_work expiry;
+};
+
+/* What a lease operation tells the reply and the monitor. */
+struct pxe_lease_info {
+	__be32 addr;
+	u32 expires;			/* seconds from now */
+	const char *hostname;		/* a reservation's name, or NULL */
+};
+
+/* Outcome of a REQUEST for an address. */
+enum pxe_bind {
+	PXE_BIND_ACK,
+	PXE_BIND_NAK,
+	PXE_BIND_SILENT,		/* not ours to answer */
+};
+
+static inline bool pxe_in_subnet(const struct pxe_pool *pool, __be32 addr)
+{
+	return !((addr ^ pool->start) & pool->netmask);
+}
+
+static inline bool pxe_in_range(const struct pxe_pool *pool, __be32 addr)
+{
+	return ntohl(addr) >= ntohl(pool->start) &&
+	       ntohl(addr) <= ntohl(pool->end);
+}
+
+/* lease.c */
+int pxe_lease_net_init(struct pxe_dhcp_net *dn);
+void pxe_lease_net_exit(struct pxe_dhcp_net *dn);
+void pxe_lease_link_gone(struct pxe_dhcp_net *dn, struct pxe_link *link);
+struct pxe_pool *pxe_pool_find(struct pxe_dhcp_net *dn, const char *name);
+const struct pxe_host *pxe_host_by_mac(struct pxe_dhcp_net *dn, const u8 *mac);
+bool pxe_lease_client_has(struct pxe_pool *pool,
+			  const struct pxe_client_id *cid);
+int pxe_lease_offer(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
+		    const struct pxe_client_id *cid, const u8 *mac,
+		    __be32 wanted, __be32 server, struct pxe_lease_info *info);
+enum pxe_bind pxe_lease_bind(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
+			     const struct pxe_client_id *cid, const u8 *mac,
+			     __be32 addr, __be32 server, bool must_know,
+			     const struct dhcp_bytes *hostname,
+			     struct pxe_lease_info *info);
+bool pxe_lease_drop(struct pxe_pool *pool, const struct pxe_client_id *cid,
+		    __be32 addr, u8 only_state, bool decline);
+void pxe_lease_notify(struct pxe_net *pn, u8 event, const u8 *mac,
+		      __be32 addr, const char *pool, u32 expires,
+		      const char *hostname, const char *file);
+
+/* bootrule.c */
+void pxe_boot_net_exit(struct pxe_dhcp_net *dn);
+const struct pxe_boot_rule *pxe_boot_match(struct pxe_dhcp_net *dn,
+					   const struct dhcp_request *req,
+					   const struct pxe_pool *pool);
+
+#endif /* _PXE_DHCP_H */

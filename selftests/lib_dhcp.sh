@@ -1,0 +1,200 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared by the DHCP selftests (selftests/dhcp_*.sh).  Source it after
+# lib.sh:
+#
+#	set -e
+#	source "$(dirname "$0")/lib.sh"
+#	source "$(dirname "$0")/lib_dhcp.sh"
+#
+# The clients are real ones (busybox udhcpc, ISC dhclient, dhcpcd); each
+# runs with a script that dumps its environment per event into a file,
+# which env_of reads back.  Everything a test writes goes under $WORK (in
+# the guest's /tmp).
+
+WORK=$(mktemp -d "/tmp/pxe-$TEST_NAME.XXXXXX")
+DHCP_SEND=("$PYTHON" "$SELFTESTS/dhcp_send.py")
+CAPTURE_PIDS=()
+
+dhcp_lib_cleanup() {
+	local pid
+	for pid in "${CAPTURE_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	CAPTURE_PIDS=()
+	rm -rf "$WORK"
+}
+
+# wait_until SECONDS CMD...: polls CMD (every 0.2 s) until it succeeds.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		if [ $SECONDS -ge $deadline ]; then
+			log "timed out waiting for: $*"
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+# dhcp_scripts: the clients' hook scripts in $WORK.  Each writes its
+# environment per event: udhcpc to $DHCP_OUT.EVENT (bound, renew,
+# deconfig...), dhclient to $WORK/dhclient.REASON and dhcpcd to
+# $WORK/dhcpcd.REASON (BOUND, RENEW, REBOOT...: those two give their
+# scripts an environment of their own, so the path is written in).  The
+# udhcpc and dhclient scripts also apply the lease, so that a renew or a
+# release can be unicast from the leased address.
+dhcp_scripts() {
+	cat >"$WORK/udhcpc.sh" <<-'EOF'
+	#!/bin/sh
+	case "$1" in
+	bound) ip addr add "$ip/$mask" dev "$interface" ;;
+	deconfig) ip addr flush dev "$interface" ;;
+	esac
+	env >"$DHCP_OUT.$1"
+	EOF
+	cat >"$WORK/dhclient.sh" <<-EOF
+	#!/bin/sh
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin
+	case "\$reason" in
+	BOUND|RENEW|REBIND|REBOOT)
+		ip addr replace "\$new_ip_address/\$new_subnet_mask" dev "\$interface" ;;
+	RELEASE|EXPIRE|STOP)
+		ip addr flush dev "\$interface" ;;
+	esac
+	env >"$WORK/dhclient.\$reason"
+	EOF
+	cat >"$WORK/dhcpcd.sh" <<-EOF
+	#!/bin/sh
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin
+	env >"$WORK/dhcpcd.\$reason"
+	EOF
+	cat >"$WORK/env.sh" <<-'EOF'
+	#!/bin/sh
+	env >"$DHCP_OUT.$1"
+	EOF
+	chmod +x "$WORK"/*.sh
+}
+
+# env_of FILE VAR: the value of VAR in an environment dump.
+env_of() {
+	sed -n "s/^$2=//p" "$1"
+}
+
+# udhcpc_once NS IF OUT [ARGS...]: one busybox udhcpc DORA; the events'
+# environments land in OUT.bound etc.  Fails when no lease came.
+udhcpc_once() {
+	local ns=$1 dev=$2 out=$3
+	shift 3
+	DHCP_OUT=$out ip netns exec "$ns" busybox udhcpc -f -q -n -t 3 -T 1 \
+		-i "$dev" -s "$WORK/env.sh" "$@" >"$out.log" 2>&1 || {
+		log "udhcpc on $dev in $ns got no lease:"
+		sed 's/^/#   /' "$out.log"
+		return 1
+	}
+}
+
+# ip_in ADDR START END: ADDR lies in START..END.
+ip_in() {
+	"$PYTHON" -c '
+import ipaddress, sys
+a, s, e = (ipaddress.IPv4Address(x) for x in sys.argv[1:4])
+sys.exit(0 if s <= a <= e else 1)' "$1" "$2" "$3" || {
+		log "address '$1' is not in $2..$3"
+		return 1
+	}
+}
+
+# mac_of NS DEV
+mac_of() {
+	ip -n "$1" -j link show dev "$2" | json_query 'j[0]["address"]'
+}
+
+# lease_field NS MAC FIELD: one field of MAC's lease in NS ("" if none).
+lease_field() {
+	ip netns exec "$1" "$PXECTL" -j lease show |
+		json_query "next((str(l.get('$3', '')) for l in j if l['mac'] == '$2'), '')"
+}
+
+lease_gone() { [ -z "$(lease_field "$1" "$2" ip)" ]; }
+
+# monitor_event FILE EVENT MAC FIELD: FIELD of the first EVENT for MAC in
+# a `pxectl -j monitor` output ("" if none).
+monitor_event() {
+	"$PYTHON" -c '
+import json, sys
+for line in open(sys.argv[1]):
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    if e.get("event") == sys.argv[2] and e.get("mac") == sys.argv[3]:
+        print(e.get(sys.argv[4], ""))
+        break' "$@"
+}
+
+# capture_start NS DEV FILE: DEV's DHCP frames into FILE (pcap), in the
+# background (selftests/dhcp_capture.py: tshark's own capture does not
+# work in the VM's namespaces); returns once it listens.
+capture_start() {
+	local ns=$1 dev=$2 file=$3
+	ip netns exec "$ns" "$PYTHON" "$SELFTESTS/dhcp_capture.py" "$dev" "$file" \
+		>"$file.log" 2>&1 &
+	CAPTURE_PIDS+=($!)
+	wait_until 20 grep -q listening "$file.log"
+}
+
+# capture_stop: ends every capture.
+capture_stop() {
+	local pid
+	for pid in "${CAPTURE_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	CAPTURE_PIDS=()
+}
+
+# capture_summary FILE: tshark's reading of FILE's DHCP packets as a JSON
+# array (see selftests/dhcp_pcap.py), computed once.
+capture_summary() {
+	[ -s "$1.json" ] || "$PYTHON" "$SELFTESTS/dhcp_pcap.py" "$1" >"$1.json"
+	cat "$1.json"
+}
+
+# capture_clean FILE MIN: FILE holds at least MIN BOOTREPLYs, and tshark
+# finds no packet malformed and no expert item of warning or worse
+# (what `tshark -r FILE -Y '_ws.malformed || _ws.expert.severity >=
+# warning'` would print).
+capture_clean() {
+	capture_summary "$1" | "$PYTHON" -c '
+import json, sys
+packets = json.load(sys.stdin)
+replies = [p for p in packets if p.get("dhcp.type") == "2"]
+bad = [p for p in packets if p["problems"]]
+for p in bad:
+    print("# tshark flags:", json.dumps(p))
+if len(replies) < int(sys.argv[1]):
+    print(f"# {len(replies)} server replies captured, expected at least {sys.argv[1]}")
+    sys.exit(1)
+sys.exit(1 if bad else 0)' "$2"
+}
+
+# capture_count FILE EXPR: how many of FILE's DHCP packets `p` make the
+# Python expression EXPR true (fields as in selftests/dhcp_pcap.py).
+capture_count() {
+	capture_summary "$1" | json_query "len([p for p in j if $2])"
+}
+
+# dhcp_pair: the basic topology, server in $ns1, client in $ns2,
+#
+#   $ns1: srv0 10.0.1.1/24 --veth-- cli0 (no address) :$ns2
+#
+# with a pxe link on srv0.
+dhcp_pair() {
+	netns_add "$ns1"
+	netns_add "$ns2"
+	veth_add "$ns1" srv0 10.0.1.1/24 "$ns2" cli0
+	pxe1 link add dev srv0
+}
