@@ -555,3 +555,94 @@ int pxe_monitor(struct monitor *monitor)
 	}
 	return -1;
 }
+
+/*
+ * Pipelined requests, for bulk transfers: the kernel handles each request
+ * while it is sent, so waiting for its ACK before sending the next one only
+ * adds a round trip per request.  Answers still come back in order and are
+ * read in order, each checked against the request it answers.
+ */
+int pxe_pipeline_begin(struct pxe_pipeline *p, const char *what)
+{
+	int one = 1;
+
+	memset(p, 0, sizeof(*p));
+	p->what = what;
+	if (nl_open())
+		return -1;
+	/*
+	 * Room for a request of the largest size; errors must not echo
+	 * requests back, or a few of them fill the receive buffer.
+	 */
+	if (nl_socket_set_buffer_size(sock, 1 << 20, 1 << 20) < 0 ||
+	    setsockopt(nl_socket_get_fd(sock), SOL_NETLINK, NETLINK_CAP_ACK,
+		       &one, sizeof(one))) {
+		pxe_error(what, "cannot size the netlink socket's buffers: %s",
+			  strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads the oldest answer; after a failure, reads it without a word. */
+static int pipeline_read_one(struct pxe_pipeline *p)
+{
+	struct nl_msg *msg = p->msgs[p->head];
+	struct reply reply = {
+		.what = p->what,
+		.request = msg,
+		.bad_attr = -1,
+		.missing_attr = -1,
+	};
+	struct nl_cb *cb = reply_callbacks(&reply);
+	int ret = -1;
+
+	if (!cb) {
+		pxe_error(NULL, "out of memory");
+	} else if (wait_for_reply(cb, &reply) == 0) {
+		ret = 0;
+		if (!p->failed && report(&reply))
+			ret = -1;
+	}
+	nl_cb_put(cb);
+	nlmsg_free(msg);
+	p->head = (p->head + 1) % PXE_PIPELINE_MAX;
+	p->count--;
+	return ret;
+}
+
+int pxe_pipeline_wait(struct pxe_pipeline *p, unsigned int left)
+{
+	while (p->count > left) {
+		if (pipeline_read_one(p)) {
+			p->failed = true;
+			/* The socket stays usable: read what is still due. */
+			while (p->count)
+				pipeline_read_one(p);
+		}
+	}
+	return p->failed ? -1 : 0;
+}
+
+int pxe_pipeline_send(struct pxe_pipeline *p, struct nl_msg *msg)
+{
+	int err;
+
+	if (p->count == PXE_PIPELINE_MAX &&
+	    pxe_pipeline_wait(p, PXE_PIPELINE_MAX - 1)) {
+		nlmsg_free(msg);
+		return -1;
+	}
+	err = nl_send_auto(sock, msg);
+	if (err < 0) {
+		pxe_error(p->what, "cannot send the request: %s",
+			  nl_geterror(err));
+		nlmsg_free(msg);
+		pxe_pipeline_wait(p, 0);
+		p->failed = true;
+		return -1;
+	}
+	p->msgs[(p->head + p->count) % PXE_PIPELINE_MAX] = msg;
+	p->count++;
+	return 0;
+}

@@ -121,6 +121,25 @@ struct monitor {
 
 int pxe_monitor(struct monitor *monitor);
 
+/*
+ * Requests sent without waiting for each answer (bulk uploads): at most
+ * PXE_PIPELINE_MAX unanswered.  pxe_pipeline_send() takes @msg; after the
+ * first error (printed) every answer still due is read and the pipeline
+ * fails.  pxe_pipeline_wait() returns once at most @left are unanswered.
+ */
+#define PXE_PIPELINE_MAX 16
+
+struct pxe_pipeline {
+	const char *what;
+	struct nl_msg *msgs[PXE_PIPELINE_MAX];
+	unsigned int head, count;
+	bool failed;
+};
+
+int pxe_pipeline_begin(struct pxe_pipeline *p, const char *what);
+int pxe_pipeline_send(struct pxe_pipeline *p, struct nl_msg *msg);
+int pxe_pipeline_wait(struct pxe_pipeline *p, unsigned int left);
+
 /* output.c: rows of "key value" pairs, or a JSON array of objects */
 
 void output_list_begin(void);

@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The upload protocol (IMAGE_NEW, IMAGE_WRITE..., IMAGE_COMMIT, IMAGE_ABORT)
+# refuses what pxectl never sends, with the kernel's own words: each case
+# is a raw generic netlink client in image_nl.py.
+#
+#   +--------------------------------+
+#   | $ns1                           |
+#   |   image_nl.py (one socket, or  |
+#   |   two: owner and stranger)     |
+#   +--------------------------------+
+set -e
+source "$(dirname "$0")/lib.sh"
+
+ensure_module
+netns_add "$ns1"
+
+for case in \
+	write_out_of_order_is_refused \
+	write_past_size_is_refused \
+	commit_of_incomplete_upload_is_refused \
+	sha256_mismatch_stores_nothing \
+	commit_publishes_verified_image \
+	other_socket_cannot_touch_an_upload \
+	abort_returns_memory \
+	closed_socket_drops_its_uploads \
+	size_over_limit_is_refused
+do
+	behaviour "$case"
+	n1 "$PYTHON" "$SELFTESTS/image_nl.py" "$case"
+done
+
+behaviour only_the_committed_images_remain
+expect_eq "images" "good/one incomplete" \
+	"$(pxe1 -j image show | json_query "' '.join(sorted(i['name'] for i in j))")"
