@@ -69,19 +69,12 @@ expect_eq "proxy option 54" 0a000101 "$(json_query 'j[0]["options"].get("54")' <
 expect_eq "proxy option 51" None "$(json_query 'j[0]["options"].get("51")' <<<"$ours")"
 ip_in "$(json_query 'j[0]["yiaddr"]' <<<"$theirs")" 10.0.1.50 10.0.1.80
 
-behaviour pxe_udhcpc_gets_its_address_from_dnsmasq
-# udhcpc takes the first OFFER; when that is ours (yiaddr 0) it asks for
-# 0.0.0.0, is refused and starts over: it must end with dnsmasq's lease.
-DHCP_OUT=$WORK/pxe n2 timeout 20 busybox udhcpc -f -q -n -t 6 -T 1 -i cli0 -s "$WORK/udhcpc.sh" \
-	-V PXEClient:Arch:00000:UNDI:002001 -x 0x5d:0000 >"$WORK/pxe.log" 2>&1 || true
-log "$(cat "$WORK/pxe.log")"
-if [ -e "$WORK/pxe.bound" ]; then
-	ip_in "$(env_of "$WORK/pxe.bound" ip)" 10.0.1.50 10.0.1.80
-else
-	skip_behaviour "busybox udhcpc cannot merge a proxyDHCP OFFER with the address OFFER"
-	udhcpc_once "$ns2" cli0 "$WORK/pxe" # a plain lease for the :4011 step
-	ip2 addr add "$(env_of "$WORK/pxe.bound" ip)/24" dev cli0
-fi
+# busybox udhcpc takes whichever OFFER comes first and cannot merge a
+# proxyDHCP OFFER (yiaddr 0) with the address OFFER as PXE firmware does;
+# the OFFERs themselves are checked above.  The :4011 step needs an
+# address: a plain lease from dnsmasq.
+udhcpc_once "$ns2" cli0 "$WORK/pxe"
+ip2 addr add "$(env_of "$WORK/pxe.bound" ip)/24" dev cli0
 
 behaviour request_to_4011_gets_ack_with_boot_file
 client=$(env_of "$WORK/pxe.bound" ip)
