@@ -75,9 +75,20 @@ dummy_add() {
 	ip -n "$ns" link set "$dev" up
 }
 
+# Daemons a test started in its namespaces (dhcrelay, dnsmasq, clients)
+# die with them: a survivor would keep the test's output open and outlive
+# its topology.
 netns_del_all() {
-	local ns
+	local ns pids
 	for ns in "$ns1" "$ns2" "$ns3"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null) || true
+		if [ -n "$pids" ]; then
+			# shellcheck disable=SC2086 # one word per pid
+			kill $pids 2>/dev/null || true
+			sleep 0.2
+			# shellcheck disable=SC2086
+			kill -9 $pids 2>/dev/null || true
+		fi
 		ip netns del "$ns" 2>/dev/null || true
 	done
 }

@@ -86,7 +86,10 @@ behaviour ns2_traffic_counts_on_ns2_link
 ping_from "$ns3" -q -c 3 -i 0.2 -W 2 10.0.2.1 >/dev/null
 rx2_after=$(link_field "$ns2" pxe0 rx_packets)
 [ "$rx2_after" -ge $((rx2 + 3)) ] || { log "3 pings did not count on $ns2's pxe0"; false; }
-expect_eq "rx_packets of $ns1's pxe0" "$rx1_after" "$(link_field "$ns1" pxe0 rx_packets)"
+# ns1's pxe0 may see an ARP probe refreshing ns3's neighbour entry, never
+# the 3 pings.
+rx1_now=$(link_field "$ns1" pxe0 rx_packets)
+[ "$rx1_now" -lt $((rx1_after + 3)) ] || { log "pings to $ns2 counted on $ns1's pxe0: $rx1_after -> $rx1_now"; false; }
 
 behaviour link_del_in_ns1_leaves_ns2_alone
 pxe1 link del dev pxe0
