@@ -2,9 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Through netem on both veth ends (10% loss, 5% duplicates, 25% reordered,
-# 1 ms delay), windowed (atftp and tftp_client.py, windowsize 16) and
-# lock-step (busybox, tftp-hpa) downloads still arrive intact, and the
-# server had to retransmit.  Topology: lib_tftp.sh.
+# 1 ms delay), windowed (tftp_client.py, windowsize 16) and lock-step
+# (busybox, tftp-hpa) downloads still arrive intact, and the server had to
+# retransmit.  Topology: lib_tftp.sh.
+#
+# atftp is not among them: when its ACK of a window is lost it ignores the
+# window the server sends again ("got wrong block") instead of acknowledging
+# anew, and gives up after a few of those: at this loss rate it failed in 2
+# of about 6 runs.  Its windowed download is tested without loss in
+# tftp_serves_real_clients.sh.
 #
 # Sizes: a lost DATA in lock-step costs the server's 1 s timeout (the
 # client's repeated ACK is a duplicate, rightly not answered), and about one
@@ -26,11 +32,6 @@ image_random step.bin $((160 * 1024 + 7))
 src=$(src_of lossy.bin)
 out=$TFTP_DIR/out
 retrans0=$(stat1 tftp_retransmits)
-
-behaviour atftp_windowed_download_survives_loss
-atftp_get lossy.bin "$out" || log "atftp exited $?"
-expect_same "atftp windowsize 16 through netem" "$src" "$out"
-rm -f "$out"
 
 behaviour python_windowed_download_survives_loss
 py_get lossy.bin "$out" --blksize 1468 --windowsize 16 --tsize --retries 20 --linger 2
