@@ -5,7 +5,8 @@
 #   make                 kmod/pxe.ko (against KDIR) and ctl/pxectl
 #   make modules-all     the module for every target kernel: build/KVER/kmod/pxe.ko
 #   make check           install what is missing, build, run every test
-#   make demo            a VM loads the module and answers pxectl
+#   make demo            a VM network-boots a second VM from the module
+#   make bench           pxe against dnsmasq, Kea, tftpd-hpa, atftpd: docs/BENCHMARKS.md
 #   make style           checkpatch over our sources
 #   make fuzz            the codecs' libFuzzer targets, FUZZ_TIME seconds each
 #   make sparse KVER=..  sparse, failing on any warning (or: make C=1)
@@ -26,7 +27,7 @@ MOD_SRCS := $(KMOD_SRCS) include/uapi/linux/pxe.h
 # W=1 warnings are errors: kmod/Kbuild adds -Werror.
 KBUILD_ARGS := W=1
 
-.PHONY: all module ctl modules-all kbuild sparse style deps ksrc check fuzz demo \
+.PHONY: all module ctl modules-all kbuild sparse style deps ksrc check fuzz demo bench \
 	install clean
 
 all: module ctl
@@ -79,6 +80,10 @@ fuzz: deps
 
 demo: deps
 	@$(TOP)/scripts/demo
+
+bench:
+	@$(TOP)/scripts/install-deps bench
+	@$(TOP)/scripts/bench
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
