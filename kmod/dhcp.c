@@ -9,6 +9,7 @@
  * reply is built straight into the skb that carries it.
  */
 #include <linux/etherdevice.h>
+#include <linux/inetdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
@@ -54,13 +55,37 @@ static void count_rx(struct dhcp_ctx *ctx)
 /* ---- which pool ------------------------------------------------------- */
 
 /* Relayed: a pool of any link whose subnet holds giaddr; else our link's. */
+/*
+ * A client on the wire of @link is on the subnet of a pool there only when
+ * the pool's subnet holds the server address or another address of the
+ * device: a pool for relayed clients (another subnet) on the same link must
+ * not hand its addresses to clients that cannot reach that subnet.
+ */
+static bool pool_on_segment(const struct pxe_pool *pool,
+			    const struct pxe_link *link)
+{
+	const struct in_device *in_dev;
+	const struct in_ifaddr *ifa;
+
+	if (pxe_in_subnet(pool, link->server))
+		return true;
+	in_dev = __in_dev_get_rcu(link->dev);
+	if (!in_dev)
+		return false;
+	in_dev_for_each_ifa_rcu(ifa, in_dev)
+		if (pxe_in_subnet(pool, ifa->ifa_local))
+			return true;
+	return false;
+}
+
 static bool pool_serves(const struct pxe_pool *pool, const struct dhcp_ctx *ctx)
 {
 	if (pool->proxy)
 		return false;
 	if (ctx->req.giaddr)
 		return pxe_in_subnet(pool, ctx->req.giaddr);
-	return pool->link == ctx->rx->link;
+	return pool->link == ctx->rx->link &&
+	       pool_on_segment(pool, ctx->rx->link);
 }
 
 static struct pxe_pool *link_pool(struct pxe_dhcp_net *dn,

@@ -80,3 +80,14 @@ expect_eq "replies addressed otherwise" 0 $((all - to_relay))
 behaviour relayed_replies_pass_tshark
 capture_clean "$WORK/relay.pcap" 2
 capture_clean "$WORK/client.pcap" 2
+
+behaviour direct_client_never_gets_an_address_of_a_relayed_subnet
+# With the local pool gone only "remote" is on srv0, for relayed clients of
+# 10.0.2.0/24; a client on srv0's own wire (r-srv) must get nothing from it.
+kill "$RELAY_PID"; wait "$RELAY_PID" 2>/dev/null || true; RELAY_PID=
+pxe1 pool del local
+before=$(stat_of "$ns1" dhcp_drop_no_pool)
+! udhcpc_once "$ns2" r-srv "$WORK/direct" 2>/dev/null || {
+	log "direct client got $(env_of "$WORK/direct.bound" ip)"; false; }
+after=$(stat_of "$ns1" dhcp_drop_no_pool)
+[ "$after" -gt "$before" ] || { log "dhcp_drop_no_pool stayed $before"; false; }
