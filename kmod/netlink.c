@@ -14,6 +14,18 @@
 
 #define NAME_POLICY(max)	{ .type = NLA_NUL_STRING, .len = (max) - 1 }
 
+/*
+ * NLA_POLICY_RANGE holds s16 bounds: wider ones need a range object (not
+ * const: 6.1's nla_policy points at a mutable one).
+ */
+static struct netlink_range_validation blksize_range = {
+	.min = 512, .max = 65464,	/* RFC 2348 */
+};
+
+static struct netlink_range_validation windowsize_range = {
+	.min = 1, .max = 65535,		/* RFC 7440 */
+};
+
 /* Every attribute a request may carry; reply-only attributes are absent. */
 static const struct nla_policy pxe_policy[PXE_A_MAX + 1] = {
 	[PXE_A_IFINDEX]		= { .type = NLA_U32 },
@@ -61,8 +73,8 @@ static const struct nla_policy pxe_policy[PXE_A_MAX + 1] = {
 	[PXE_A_LIMIT_IMAGE_MEMORY]	= { .type = NLA_U64 },
 	[PXE_A_LIMIT_TFTP_SESSIONS]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[PXE_A_LIMIT_TFTP_PER_CLIENT]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[PXE_A_LIMIT_TFTP_BLKSIZE]	= NLA_POLICY_RANGE(NLA_U32, 512, 65464),
-	[PXE_A_LIMIT_TFTP_WINDOWSIZE]	= NLA_POLICY_RANGE(NLA_U32, 1, 65535),
+	[PXE_A_LIMIT_TFTP_BLKSIZE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &blksize_range),
+	[PXE_A_LIMIT_TFTP_WINDOWSIZE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &windowsize_range),
 };
 
 enum pxe_mcgrp {
