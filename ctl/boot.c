@@ -116,14 +116,11 @@ static int print_id(struct nlattr **attrs, void *arg)
 
 	if (!attrs[PXE_A_BOOT_ID])
 		return 0;
-	if (json_output) {
-		output_stream();
-		output_row_begin();
-		output_u64("id", nla_get_u32(attrs[PXE_A_BOOT_ID]));
-		output_row_end();
-	} else {
+	/* Not through output.c: a "show" later in a batch stays an array. */
+	if (json_output)
+		printf("{\"id\":%u}\n", nla_get_u32(attrs[PXE_A_BOOT_ID]));
+	else
 		printf("%u\n", nla_get_u32(attrs[PXE_A_BOOT_ID]));
-	}
 	*printed = true;
 	return 0;
 }

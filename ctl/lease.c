@@ -3,60 +3,121 @@
  * "pxectl lease": the addresses the DHCP server has offered or leased.
  *
  *	lease show
- *	lease add MAC ip ADDR [expires SECONDS]
+ *	lease add MAC ip ADDR [expires SECONDS] [client-id HEX] [hostname NAME]
+ *	lease restore FILE
  *	lease del MAC
  *	lease flush
  *
  * "lease add" exists to restore leases after a reboot or a module reload,
  * from what "lease show -j" saved (see lease_help()).
  */
+#include <ctype.h>
 #include <stdio.h>
+#include <string.h>
 #include <linux/pxe.h>
 
 #include "pxectl.h"
 
 #define WHAT_MAX 48
 
-static const char *const lease_states[] = {
+const char *const lease_states[PXE_LEASE_STATES] = {
 	[PXE_LEASE_OFFERED] = "offered",
 	[PXE_LEASE_BOUND] = "bound",
 	[PXE_LEASE_DECLINED] = "declined",
 };
+
+int parse_hex(const char *what, const char *keyword, const char *text,
+	      uint8_t *data, size_t max, size_t *len)
+{
+	size_t n = strlen(text) / 2, i;
+	unsigned int byte;
+
+	if (strlen(text) % 2 || !n || n > max)
+		goto invalid;
+	for (i = 0; i < n; i++) {
+		if (!isxdigit((unsigned char)text[2 * i]) ||
+		    !isxdigit((unsigned char)text[2 * i + 1]) ||
+		    sscanf(text + 2 * i, "%2x", &byte) != 1)
+			goto invalid;
+		data[i] = byte;
+	}
+	*len = n;
+	return 0;
+
+invalid:
+	pxe_error(what, "invalid %s '%s' (expected 1 to %zu bytes in hex)",
+		  keyword, text, max);
+	return -1;
+}
+
+struct nl_msg *lease_new_msg(const char *what, const struct lease_entry *e)
+{
+	struct nl_msg *msg = pxe_msg_new(PXE_CMD_LEASE_NEW, 0);
+
+	if (!msg)
+		return NULL;
+	if (nla_put(msg, PXE_A_LEASE_MAC, 6, e->mac) ||
+	    nla_put_u32(msg, PXE_A_LEASE_ADDR, e->addr) ||
+	    (e->has_expires &&
+	     nla_put_u32(msg, PXE_A_LEASE_EXPIRES, e->expires)) ||
+	    (e->client_id_len &&
+	     nla_put(msg, PXE_A_LEASE_CLIENT_ID, e->client_id_len,
+		     e->client_id)) ||
+	    (e->hostname &&
+	     nla_put_string(msg, PXE_A_LEASE_HOSTNAME, e->hostname))) {
+		pxe_msg_abort(what, msg, -NLE_NOMEM);
+		return NULL;
+	}
+	return msg;
+}
+
+int check_lease_hostname(const char *what, const char *hostname)
+{
+	if (*hostname && strlen(hostname) < LEASE_HOSTNAME_MAX)
+		return 0;
+	pxe_error(what, "invalid hostname '%s' (1 to %d characters)",
+		  hostname, LEASE_HOSTNAME_MAX - 1);
+	return -1;
+}
 
 static int lease_add(int argc, char *argv[])
 {
 	struct keyword keywords[] = {
 		{ .name = "ip", .meta = "ADDR", .required = true },
 		{ .name = "expires", .meta = "SECONDS" },
+		{ .name = "client-id", .meta = "HEX" },
+		{ .name = "hostname", .meta = "NAME" },
 		{}
 	};
-	uint32_t addr, expires;
+	struct lease_entry e = { 0 };
 	char what[WHAT_MAX];
 	struct nl_msg *msg;
-	uint8_t mac[6];
 
 	if (argc < 2) {
 		pxe_error("lease add", "missing MAC");
 		return 1;
 	}
 	snprintf(what, sizeof(what), "lease add %.20s", argv[1]);
-	if (parse_mac("lease add", "MAC", argv[1], mac, NULL) ||
+	if (parse_mac("lease add", "MAC", argv[1], e.mac, NULL) ||
 	    parse_keywords(what, argc - 2, argv + 2, keywords) ||
-	    parse_ipv4(what, "ip", keywords[0].value, &addr))
+	    parse_ipv4(what, "ip", keywords[0].value, &e.addr))
 		return 1;
 	if (keywords[1].value &&
 	    parse_u32(what, "expires", keywords[1].value, 1, UINT32_MAX,
-		      &expires))
+		      &e.expires))
+		return 1;
+	e.has_expires = keywords[1].value;
+	if (keywords[2].value &&
+	    parse_hex(what, "client-id", keywords[2].value, e.client_id,
+		      sizeof(e.client_id), &e.client_id_len))
+		return 1;
+	e.hostname = keywords[3].value;
+	if (e.hostname && check_lease_hostname(what, e.hostname))
 		return 1;
 
-	msg = pxe_msg_new(PXE_CMD_LEASE_NEW, 0);
+	msg = lease_new_msg(what, &e);
 	if (!msg)
 		return 1;
-	if (nla_put(msg, PXE_A_LEASE_MAC, 6, mac) ||
-	    nla_put_u32(msg, PXE_A_LEASE_ADDR, addr) ||
-	    (keywords[1].value &&
-	     nla_put_u32(msg, PXE_A_LEASE_EXPIRES, expires)))
-		return pxe_msg_abort(what, msg, -NLE_NOMEM) ? 1 : 0;
 	return pxe_request(what, msg, NULL, NULL) ? 1 : 0;
 }
 
@@ -100,7 +161,7 @@ static void print_state(struct nlattr *attr)
 {
 	unsigned int state = nla_get_u8(attr);
 
-	if (state < sizeof(lease_states) / sizeof(lease_states[0]))
+	if (state < PXE_LEASE_STATES)
 		output_str("state", lease_states[state]);
 	else
 		output_u64("state", state);
@@ -160,7 +221,8 @@ static int lease_help(int argc, char *argv[]);
 static const struct command lease_commands[] = {
 	{ "show",	lease_show,	"" },
 	{ "list",	lease_show,	NULL },
-	{ "add",	lease_add,	"MAC ip ADDR [expires SECONDS]" },
+	{ "add",	lease_add,	"MAC ip ADDR [expires SECONDS] [client-id HEX] [hostname NAME]" },
+	{ "restore",	lease_restore,	"FILE" },
 	{ "del",	lease_del,	"MAC" },
 	{ "delete",	lease_del,	NULL },
 	{ "flush",	lease_flush,	"" },
@@ -176,11 +238,21 @@ static int lease_help(int argc, char *argv[])
 	       "after a DECLINE: the client's MAC, the address, the seconds until\n"
 	       "it expires, its state (offered, bound, declined), the pool, the\n"
 	       "client id (option 61, hex) and host name (option 12).\n"
-	       "\"lease add\" restores a bound lease (ADDR inside a pool's range;\n"
-	       "SECONDS defaults to the pool's lease time); \"lease del\" drops\n"
-	       "one, \"lease flush\" all.  To keep leases over a module reload:\n"
+	       "\"lease add\" adds a bound lease (ADDR inside a pool's range;\n"
+	       "SECONDS defaults to the pool's lease time; HEX is the client id,\n"
+	       "by default 01 and the MAC); \"lease del\" drops one, \"lease\n"
+	       "flush\" all.  \"lease restore\" adds back every bound lease of\n"
+	       "FILE ('-': standard input), the JSON array \"-j lease show\"\n"
+	       "printed, with the seconds it had left less the time since FILE\n"
+	       "was written; it checks the whole file first and names the entry\n"
+	       "(counted from 0) it cannot take.  To keep leases over a module\n"
+	       "reload or a reboot:\n"
 	       "\n"
 	       "  pxectl -j lease show > leases.json\n"
+	       "  pxectl lease restore leases.json\n"
+	       "\n"
+	       "or, to edit them on the way, with jq:\n"
+	       "\n"
 	       "  jq -r '.[] | select(.state == \"bound\") |\n"
 	       "      \"lease add \\(.mac) ip \\(.ip) expires \\(.expires)\"' \\\n"
 	       "      leases.json | pxectl -b -\n");

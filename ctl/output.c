@@ -83,6 +83,14 @@ void output_str(const char *key, const char *value)
 	row_is_empty = false;
 }
 
+void output_word(const char *word)
+{
+	if (json_output)
+		return;
+	printf("%s%s", row_is_empty ? "" : " ", word);
+	row_is_empty = false;
+}
+
 void output_u64(const char *key, uint64_t value)
 {
 	char text[24];

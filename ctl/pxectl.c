@@ -54,7 +54,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"\n"
 		"Options:\n"
-		"  -j, --json          print 'show' output as JSON\n"
+		"  -j, --json          print JSON: an array for 'show', one object\n"
+		"                      per line for 'monitor'\n"
 		"  -b, --batch FILE    run the commands in FILE, one per line;\n"
 		"                      '-' reads them from standard input\n"
 		"  -d, --debug         dump the netlink messages to stderr\n"
@@ -78,6 +79,11 @@ void usage_commands(FILE *out, const char *object,
 			command->help);
 		lead = "";
 	}
+}
+
+bool batch_reads_stdin(void)
+{
+	return batch_name && !strcmp(batch_name, "-");
 }
 
 void pxe_error(const char *what, const char *fmt, ...)

@@ -47,6 +47,9 @@ int run_command(const struct command *table, const char *object,
 void usage_commands(FILE *out, const char *object,
 		    const struct command *table);
 
+/* True while "-b -" runs: standard input holds the commands. */
+bool batch_reads_stdin(void);
+
 /* Prints "pxectl: [FILE:LINE: ][WHAT: ]MESSAGE" to stderr. */
 void pxe_error(const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -147,6 +150,8 @@ void output_list_begin(void);
 void output_stream(void);
 void output_row_begin(void);
 void output_str(const char *key, const char *value);
+/* A bare word for people (no key); nothing in JSON. */
+void output_word(const char *word);
 void output_u64(const char *key, uint64_t value);
 void output_ipv4(const char *key, uint32_t addr_be);
 void output_mac(const char *key, const uint8_t mac[6]);
@@ -156,6 +161,33 @@ void output_bool(const char *key, bool value);
 void output_row_end(void);
 void output_list_end(void);
 void output_list_discard(void);
+
+/* lease.c and lease_restore.c */
+
+#define PXE_LEASE_STATES	3	/* offered, bound, declined */
+#define LEASE_HOSTNAME_MAX	64	/* with the NUL, as the kernel keeps it */
+
+extern const char *const lease_states[PXE_LEASE_STATES];
+
+/* One lease as "lease add" and "lease restore" send it. */
+struct lease_entry {
+	uint8_t mac[6];
+	uint32_t addr;		/* network byte order */
+	uint32_t expires;	/* seconds from now, if has_expires */
+	bool has_expires;
+	bool bound;		/* restore: only bound leases are added */
+	uint8_t client_id[255];
+	size_t client_id_len;	/* 0: the kernel derives it from the MAC */
+	const char *hostname;	/* NULL: none */
+};
+
+/* A LEASE_NEW request for @e; NULL (error printed) on failure. */
+struct nl_msg *lease_new_msg(const char *what, const struct lease_entry *e);
+int check_lease_hostname(const char *what, const char *hostname);
+/* 1 to @max bytes as hex digits into @data. */
+int parse_hex(const char *what, const char *keyword, const char *text,
+	      uint8_t *data, size_t max, size_t *len);
+int lease_restore(int argc, char *argv[]);
 
 /* the objects */
 

@@ -38,10 +38,30 @@ expect_error_containing "pxectl: unknown object 'frob'" pxe0 frob
 expect_error_containing "pxectl: link: unknown command 'frob'" pxe0 link frob
 expect_error "pxectl: link add: unknown argument 'frob'" pxe0 link add dev d1 frob
 
+behaviour help_object_and_object_help_agree
+for object in link pool host boot lease image stats settings monitor; do
+	out=$(pxe0 help "$object")
+	[[ $out == *"pxectl "*"$object"* ]] || { log "pxectl help $object printed: $out"; false; }
+	expect_eq "pxectl $object help" "$out" "$(pxe0 "$object" help)"
+done
+expect_eq "pxectl help help" "$(pxe0 help)" "$(pxe0 help help)"
+expect_error "pxectl: unknown object 'frob'
+Try 'pxectl help' for the list of objects." pxe0 help frob
+
 behaviour unambiguous_prefixes_work
 pxe1 li a dev d1
 expect_eq "pxectl li sh" "dev d1" "$(pxe1 li sh | cut -d' ' -f1-2)"
-pxe1 link del dev d1
+expect_eq "pxectl le s" "[]" "$(pxe1 -j le s)"
+expect_eq "pxectl st" "$(pxe1 -j stats)" "$(pxe1 -j st)"
+expect_eq "pxectl se sh" "$(pxe1 -j settings show)" "$(pxe1 -j se sh)"
+expect_eq "pxectl link d = del" "" "$(pxe1 link d dev d1; pxe1 link show)"
+
+behaviour ambiguous_prefixes_name_the_candidates
+expect_error "pxectl: ambiguous object 's': 'stats' or 'settings'?" pxe1 s
+expect_error "pxectl: ambiguous object 'l': 'link' or 'lease'?" pxe1 l show
+expect_error "pxectl: image: ambiguous command 'l': 'load' or 'list'?" pxe1 image l
+expect_error "pxectl: lease: unknown command 'frob'
+Try 'pxectl lease help' for the list of commands." pxe1 lease frob
 
 behaviour debug_dumps_netlink_messages
 err=$(pxe1 -d link show 2>&1 >/dev/null)
