@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Shared by selftests/boot/run and scripts/demo: the client half of a
+# firmware boot.  Source it; it defines functions only.
+#
+# A client is a plain qemu on the host, TCG, no disk, joining the server
+# VM's second NIC through a qemu socket netdev on 127.0.0.1.  Its firmware
+# is the real thing: SeaBIOS + iPXE's e1000 ROM (ipxe-qemu) for BIOS, OVMF
+# with EDK2's own PXE (romfile= keeps iPXE's ROM off the NIC) for UEFI.
+
+# shellcheck disable=SC2034 # used by the scripts that source this
+BOOT_OVMF_CODE=/usr/share/OVMF/OVMF_CODE.fd
+# shellcheck disable=SC2034
+BOOT_OVMF_VARS=/usr/share/OVMF/OVMF_VARS.fd	# copied per client
+BOOT_BUSYBOX=/bin/busybox
+
+# boot_free_port: a TCP port on 127.0.0.1 nobody listens on now.
+boot_free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# boot_mkinitrd MARKER OUT [PAD_MB]: a busybox-static initramfs (cpio, gzip)
+# whose /init prints MARKER on the console and powers off.  PAD_MB adds an
+# incompressible file that comes first in the archive, so /init exists only
+# if the whole initrd arrived and unpacked.
+boot_mkinitrd() {
+	local marker=$1 out=$2 pad=${3:-0} dir
+	dir=$(mktemp -d /tmp/boot-initrd.XXXXXX)
+	mkdir -p "$dir/bin" "$dir/dev" "$dir/proc"
+	cp "$BOOT_BUSYBOX" "$dir/bin/busybox"
+	mknod "$dir/dev/console" c 5 1
+	cat >"$dir/init" <<-EOF
+	#!/bin/busybox sh
+	/bin/busybox echo
+	/bin/busybox echo "$marker"
+	/bin/busybox poweroff -f
+	EOF
+	chmod 755 "$dir/init"
+	[ "$pad" -eq 0 ] || head -c "${pad}M" /dev/urandom >"$dir/pad"
+	(cd "$dir" && { [ "$pad" -eq 0 ] || echo pad; find . ! -name pad ! -name . | sed 's|^\./||'; } |
+		cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$out"
+	rm -rf "$dir"
+}
+
+# boot_client_cmd ARRAY FIRMWARE MAC PORT SERIAL_LOG [MEMORY_MB] [VARS_FILE]:
+# the qemu command line of a client VM into ARRAY.  FIRMWARE is bios or
+# uefi; uefi needs a writable copy of OVMF_VARS.fd (VARS_FILE).
+boot_client_cmd() {
+	local -n boot_cmd_out=$1
+	local fw=$2 mac=$3 port=$4 serial=$5 mem=${6:-} vars=${7:-}
+	boot_cmd_out=(qemu-system-x86_64 -nodefaults -machine pc -cpu qemu64 -smp 1
+		-display none -monitor none -no-reboot
+		-serial "file:$serial"
+		-netdev "socket,id=n0,connect=127.0.0.1:$port")
+	case $fw in
+	bios)
+		boot_cmd_out+=(-m "${mem:-256}" -boot n -device "e1000,netdev=n0,mac=$mac") ;;
+	uefi)
+		boot_cmd_out+=(-m "${mem:-512}"
+			-drive "if=pflash,format=raw,readonly=on,file=$BOOT_OVMF_CODE"
+			-drive "if=pflash,format=raw,file=$vars"
+			-device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1") ;;
+	*)
+		return 1 ;;
+	esac
+}

@@ -1,0 +1,193 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judges one firmware boot of selftests/boot/run from what both sides saw.
+
+    verify.py CASE MAC WORKDIR
+
+WORKDIR holds the client's serial log (CASE.serial) and what the server
+dumped after the boot: CASE.monitor (pxectl -j monitor), CASE.leases.json,
+CASE.stats.json, CASE.images.json and, for the proxy case, CASE.dnsmasq.
+Prints one "# " line per finding and exits 1 when the boot is not what a
+PXE server must give: the client reached its init, holds a lease, fetched
+every file of its chain whole, pxelinux's misses got error 1, nothing was
+dropped.
+"""
+import ipaddress
+import json
+import os
+import re
+import sys
+
+CHAINS = {
+    'bios': ['pxelinux.0', 'ldlinux.c32', 'pxelinux.cfg/default', 'vmlinuz', 'initrd.img'],
+    'proxy': ['pxelinux.0', 'ldlinux.c32', 'pxelinux.cfg/default', 'vmlinuz', 'initrd.img'],
+    'uefi': ['ipxe.efi', 'boot.ipxe', 'vmlinuz', 'initrd.img'],
+    'big-initrd': ['ipxe.efi', 'boot.ipxe', 'vmlinuz', 'initrd.img'],
+}
+POOL = ('lan', '192.168.1.100', '192.168.1.199')
+DNSMASQ_RANGE = ('192.168.1.50', '192.168.1.80')
+BIG_INITRD = 100 << 20
+# Drops a correct exchange never causes (not_ours: a REQUEST for another
+# server is normal beside dnsmasq).
+DHCP_DROPS_ALLOWED = {'proxy': {'dhcp_drop_not_ours'}}
+TFTP_DROPS = ['tftp_drop_malformed', 'tftp_drop_limit', 'tftp_drop_nomem', 'tx_errors']
+
+problems = []
+
+
+def note(msg):
+    print('# %s' % msg)
+
+
+def bad(msg):
+    problems.append(msg)
+    note('FAIL: ' + msg)
+
+
+def load_json(path, default):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        bad('%s: %s' % (os.path.basename(path), e))
+        return default
+
+
+def load_events(path):
+    events = []
+    try:
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if line:
+                    try:
+                        events.append(json.loads(line))
+                    except ValueError:
+                        bad('monitor line is not JSON: %r' % line)
+    except OSError as e:
+        bad('monitor log: %s' % e)
+    return events
+
+
+def in_range(addr, lo, hi):
+    a = ipaddress.ip_address(addr)
+    return ipaddress.ip_address(lo) <= a <= ipaddress.ip_address(hi)
+
+
+def stats_dict(stats):
+    if isinstance(stats, list):
+        merged = {}
+        for row in stats:
+            merged.update(row)
+        return merged
+    return stats
+
+
+def client_address(case, mac, leases, events, work):
+    """The address the client booted with, from whoever handed it out."""
+    mine = [l for l in leases if l.get('mac', '').lower() == mac]
+    if case == 'proxy':
+        if mine:
+            bad('the proxy pool holds a lease for %s: %s' % (mac, mine))
+        try:
+            log = open(os.path.join(work, 'proxy.dnsmasq')).read()
+        except OSError as e:
+            bad('dnsmasq log: %s' % e)
+            return None
+        acks = re.findall(r'DHCPACK\(br-lan\) (\S+) %s' % re.escape(mac), log)
+        if not acks:
+            bad('dnsmasq acknowledged no address for %s' % mac)
+            return None
+        addr = acks[-1]
+        if not in_range(addr, *DNSMASQ_RANGE):
+            bad('dnsmasq address %s outside its range' % addr)
+        note('address %s from dnsmasq' % addr)
+        return addr
+    if len(mine) != 1:
+        bad('leases for %s: %d, want 1 (%s)' % (mac, len(mine), leases))
+        return None
+    lease = mine[0]
+    if lease.get('state') != 'bound' or lease.get('pool') != POOL[0] or \
+            not in_range(lease.get('ip', '0.0.0.0'), *POOL[1:]):
+        bad('lease not bound in pool %s %s-%s: %s' % (POOL + (lease,)))
+    acks = [e for e in events if e.get('event') == 'lease-ack' and
+            e.get('mac', '').lower() == mac]
+    if not acks:
+        bad('no lease-ack event for %s' % mac)
+    note('lease %s %s in pool %s' % (lease.get('ip'), lease.get('state'), lease.get('pool')))
+    return lease.get('ip')
+
+
+def check_transfers(case, addr, events, images):
+    sizes = {i['name']: i['size'] for i in images}
+    done = [e for e in events if e.get('event') == 'tftp-done']
+    for name in CHAINS[case]:
+        if name not in sizes:
+            bad('image %s not loaded' % name)
+            continue
+        mine = [e for e in done if e.get('file') == name]
+        whole = [e for e in mine if e.get('bytes') == sizes[name]]
+        if not whole:
+            bad('no tftp-done for %s with %d bytes (saw %s)' %
+                (name, sizes[name], [e.get('bytes') for e in mine]))
+            continue
+        e = whole[-1]
+        if addr and e.get('client') != addr:
+            bad('%s went to %s, the client is %s' % (name, e.get('client'), addr))
+        secs = e.get('duration_ns', 0) / 1e9
+        note('tftp %-22s %10d bytes blksize %s windowsize %s %.2fs' %
+             (name, e['bytes'], e.get('blksize'), e.get('windowsize'), secs))
+    if case == 'big-initrd':
+        if sizes.get('initrd.img', 0) < BIG_INITRD:
+            bad('initrd.img is %d bytes, want >= %d' % (sizes.get('initrd.img', 0), BIG_INITRD))
+    for e in events:
+        if e.get('event') == 'tftp-timeout':
+            note('timeout event: %s' % e)
+
+
+def check_misses(case, mac, events, stats):
+    if case not in ('bios', 'proxy'):
+        return
+    if stats.get('tftp_tx_error_1', 0) <= 0:
+        bad('tftp_tx_error_1 is %s: pxelinux\'s misses were not answered' %
+            stats.get('tftp_tx_error_1'))
+    per_mac = 'pxelinux.cfg/01-' + mac.replace(':', '-')
+    miss = [e for e in events if e.get('event') == 'tftp-error' and
+            e.get('file') == per_mac]
+    if not miss or any(e.get('error') != 1 for e in miss):
+        bad('no error-1 answer to %s (events: %s)' % (per_mac, miss))
+    note('pxelinux misses answered with error 1: %d' % stats.get('tftp_tx_error_1', 0))
+
+
+def check_drops(case, stats):
+    allowed = DHCP_DROPS_ALLOWED.get(case, set())
+    for name, value in sorted(stats.items()):
+        if name.startswith('dhcp_drop_') and value and name not in allowed:
+            bad('%s = %d' % (name, value))
+    for name in TFTP_DROPS:
+        if stats.get(name):
+            bad('%s = %d' % (name, stats[name]))
+
+
+def main():
+    case, mac, work = sys.argv[1], sys.argv[2].lower(), sys.argv[3]
+    path = lambda suffix: os.path.join(work, case + suffix)
+    try:
+        serial = open(path('.serial'), errors='replace').read()
+    except OSError:
+        serial = ''
+    if ('PXE-BOOT-OK %s' % case) not in serial:
+        bad('the client never printed "PXE-BOOT-OK %s" (serial log %s)' % (case, path('.serial')))
+    events = load_events(path('.monitor'))
+    leases = load_json(path('.leases.json'), [])
+    stats = stats_dict(load_json(path('.stats.json'), {}))
+    images = load_json(path('.images.json'), [])
+    addr = client_address(case, mac, leases, events, work)
+    check_transfers(case, addr, events, images)
+    check_misses(case, mac, events, stats)
+    check_drops(case, stats)
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
