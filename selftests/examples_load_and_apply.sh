@@ -101,7 +101,7 @@ configured_as_written "$ns1" router.conf
 expect_eq "server of br-lan" 192.168.1.1 "$(json "$ns1" link 'j[0]["server"]')"
 expect_eq "pool lan" '["br-lan", "192.168.1.100", "192.168.1.199", "255.255.255.0", 100, 43200]' \
 	"$(json "$ns1" pool '[j[0][k] for k in ("dev", "start", "end", "netmask", "size", "lease")]')"
-expect_eq "rules in order" '["boot.ipxe", "pxelinux.0", "ipxe.efi", "ipxe.efi"]' \
+expect_eq "rules in order" '["boot.ipxe", "boot.ipxe", "pxelinux.0", "ipxe.efi", "ipxe.efi"]' \
 	"$(json "$ns1" boot '[r["file"] for r in j]')"
 expect_eq "images" 7 "$(json "$ns1" image 'len(j)')"
 expect_eq "image memory" $((512 << 20)) "$(json "$ns1" settings 'j[0]["image_memory"]')"

@@ -146,19 +146,28 @@ FIXTURE_TEARDOWN(tftp)
 /* A counter of the server's namespace, from `pxectl stats`; -1 if absent. */
 static long long server_stat(const char *ns, const char *name)
 {
-	char cmd[PATH_MAX + 256], key[64];
-	unsigned long long value;
+	char cmd[PATH_MAX + 256], out[16384], key[80];
 	long long found = -1;
+	const char *at;
+	size_t len;
 	FILE *p;
 
-	snprintf(cmd, sizeof(cmd), "ip netns exec %s %s stats", ns, pxectl);
+	/* One JSON object of counters: find "name" and the number after it. */
+	snprintf(cmd, sizeof(cmd), "ip netns exec %s %s -j stats", ns, pxectl);
 	p = popen(cmd, "r");
 	if (!p)
 		return -1;
-	while (fscanf(p, "%63s %llu", key, &value) == 2)
-		if (!strcmp(key, name))
-			found = value;
+	len = fread(out, 1, sizeof(out) - 1, p);
+	out[len] = '\0';
 	pclose(p);
+	snprintf(key, sizeof(key), "\"%s\"", name);
+	at = strstr(out, key);
+	if (at) {
+		at += strlen(key);
+		at += strspn(at, " \t");
+		if (*at == ':')
+			found = strtoll(at + 1, NULL, 10);
+	}
 	return found;
 }
 
