@@ -54,7 +54,6 @@ static void count_rx(struct dhcp_ctx *ctx)
 
 /* ---- which pool ------------------------------------------------------- */
 
-/* Relayed: a pool of any link whose subnet holds giaddr; else our link's. */
 /*
  * A client on the wire of @link is on the subnet of a pool there only when
  * the pool's subnet holds the server address or another address of the
@@ -78,6 +77,7 @@ static bool pool_on_segment(const struct pxe_pool *pool,
 	return false;
 }
 
+/* Relayed: a pool of any link whose subnet holds giaddr; else our link's. */
 static bool pool_serves(const struct pxe_pool *pool, const struct dhcp_ctx *ctx)
 {
 	if (pool->proxy)
