@@ -15,39 +15,60 @@
 
 #include "pxectl.h"
 
-/* RFC 4578 and the IANA "Processor Architecture Types" registry. */
-static const struct { const char *name; uint16_t arch; } arch_names[] = {
-	{ "bios", 0 },
-	{ "efi-ia32", 6 },
-	{ "efi-bc", 7 },
-	{ "efi-x64", 9 },
-	{ "efi-arm32", 10 },
-	{ "efi-arm64", 11 },
-	{ "efi-x64-http", 16 },
-	{ "efi-arm64-http", 19 },
+/*
+ * Option 93 codes as the IANA "Processor Architecture Types" registry
+ * assigns them; RFC 4578's erratum 4624 agrees: 7 is x64 UEFI, 9 EFI byte
+ * code.  RFC 4578 as first published has the two swapped and some x64
+ * firmware follows it, so "efi-x64" also matches 9 (the kernel's
+ * BOOT_ARCH_ALT).  A number matches that code alone.
+ */
+#define NO_ALT (-1)
+
+static const struct arch_name {
+	const char *name;
+	uint16_t arch;
+	int alt;
+} arch_names[] = {
+	{ "bios", 0, NO_ALT },
+	{ "efi-ia32", 6, NO_ALT },
+	{ "efi-x64", 7, 9 },
+	{ "efi-bc", 9, NO_ALT },
+	{ "efi-arm32", 10, NO_ALT },
+	{ "efi-arm64", 11, NO_ALT },
+	{ "efi-ia32-http", 15, NO_ALT },
+	{ "efi-x64-http", 16, NO_ALT },
+	{ "efi-arm64-http", 19, NO_ALT },
+	{ "rpi", 41, NO_ALT },
 };
 
 #define N_ARCH_NAMES (sizeof(arch_names) / sizeof(arch_names[0]))
 
-static int parse_arch(const char *text, uint16_t *arch)
+static int parse_arch(const char *text, uint16_t *arch, int *alt)
 {
+	char names[256] = "";
 	uint32_t value;
 	size_t i;
 
 	for (i = 0; i < N_ARCH_NAMES; i++) {
 		if (!strcmp(text, arch_names[i].name)) {
 			*arch = arch_names[i].arch;
+			*alt = arch_names[i].alt;
 			return 0;
 		}
 	}
 	if (text[0] < '0' || text[0] > '9') {
-		pxe_error("boot add", "invalid arch '%s' (expected bios, efi-ia32, efi-bc, efi-x64, efi-arm32, efi-arm64, efi-x64-http, efi-arm64-http or a number from 0 to 65535)",
-			  text);
+		for (i = 0; i < N_ARCH_NAMES; i++) {
+			strcat(names, arch_names[i].name);
+			strcat(names, i + 1 < N_ARCH_NAMES ? ", " : " ");
+		}
+		pxe_error("boot add", "invalid arch '%s' (expected %sor a number from 0 to 65535)",
+			  text, names);
 		return -1;
 	}
 	if (parse_u32("boot add", "arch", text, 0, 65535, &value))
 		return -1;
 	*arch = value;
+	*alt = NO_ALT;
 	return 0;
 }
 
@@ -79,10 +100,12 @@ static int put_rule(struct nl_msg *msg, const struct keyword *keywords)
 	uint32_t server, prio;
 	uint16_t arch;
 	uint8_t mac[6];
+	int alt;
 
 	if (keywords[K_ARCH].value &&
-	    (parse_arch(keywords[K_ARCH].value, &arch) ||
-	     nla_put_u16(msg, PXE_A_BOOT_ARCH, arch)))
+	    (parse_arch(keywords[K_ARCH].value, &arch, &alt) ||
+	     nla_put_u16(msg, PXE_A_BOOT_ARCH, arch) ||
+	     (alt != NO_ALT && nla_put_u16(msg, PXE_A_BOOT_ARCH_ALT, alt))))
 		return -1;
 	if (put_string(msg, PXE_A_BOOT_VENDOR, &keywords[K_VENDOR],
 		       PXE_NAME_MAX) ||
@@ -206,17 +229,28 @@ static int boot_del(int argc, char *argv[])
 	return pxe_request(what, msg, NULL, NULL) ? 1 : 0;
 }
 
-static void print_arch(uint16_t arch)
+/*
+ * The name whose codes are exactly the rule's, so that what is shown can
+ * be added again as it is; else the numbers (a second one only from
+ * another netlink client).
+ */
+static void print_arch(struct nlattr **attrs)
 {
+	uint16_t arch = nla_get_u16(attrs[PXE_A_BOOT_ARCH]);
+	int alt = NO_ALT;
 	size_t i;
 
+	if (attrs[PXE_A_BOOT_ARCH_ALT])
+		alt = nla_get_u16(attrs[PXE_A_BOOT_ARCH_ALT]);
 	for (i = 0; i < N_ARCH_NAMES; i++) {
-		if (arch_names[i].arch == arch) {
+		if (arch_names[i].arch == arch && arch_names[i].alt == alt) {
 			output_str("arch", arch_names[i].name);
 			return;
 		}
 	}
 	output_u64("arch", arch);
+	if (alt != NO_ALT)
+		output_u64(json_output ? "arch_alt" : "arch-alt", alt);
 }
 
 static void print_mac(struct nlattr **attrs)
@@ -244,7 +278,7 @@ static int boot_print(struct nlattr **attrs, void *arg)
 	if (attrs[PXE_A_BOOT_PRIO])
 		output_u64("prio", nla_get_u32(attrs[PXE_A_BOOT_PRIO]));
 	if (attrs[PXE_A_BOOT_ARCH])
-		print_arch(nla_get_u16(attrs[PXE_A_BOOT_ARCH]));
+		print_arch(attrs);
 	if (attrs[PXE_A_BOOT_VENDOR])
 		output_str("vendor", nla_get_string(attrs[PXE_A_BOOT_VENDOR]));
 	if (attrs[PXE_A_BOOT_USER_CLASS])
@@ -304,9 +338,12 @@ static int boot_help(int argc, char *argv[])
 	       "A rule tells the clients it matches to load PATH (the BOOTP file\n"
 	       "field, options 67 and 66) from ADDR (default: the link's server\n"
 	       "address).  A client matches when every condition given holds:\n"
-	       "ARCH is its architecture (option 93): bios, efi-ia32, efi-bc,\n"
-	       "efi-x64, efi-arm32, efi-arm64, efi-x64-http, efi-arm64-http or\n"
-	       "a number; PREFIX starts its vendor class (option 60, e.g.\n"
+	       "ARCH is its architecture (option 93), as IANA numbers them:\n"
+	       "bios (0), efi-ia32 (6), efi-x64 (7, and 9 from firmware that\n"
+	       "follows RFC 4578 before its erratum), efi-bc (9), efi-arm32\n"
+	       "(10), efi-arm64 (11), efi-ia32-http (15), efi-x64-http (16),\n"
+	       "efi-arm64-http (19), rpi (41), or a number, which matches that\n"
+	       "code alone; PREFIX starts its vendor class (option 60, e.g.\n"
 	       "PXEClient); NAME is one of its user classes (option 77, e.g.\n"
 	       "iPXE); its MAC starts with the first LEN bits of MAC; it is\n"
 	       "served from pool NAME.  Rules are tried in ascending prio\n"

@@ -6,10 +6,16 @@
  * Every request is answered by an ACK, an error or the end of a dump; the
  * error's extended ACK (the kernel's own words about what it rejected) is
  * parsed here, because libnl 3.7 does not hand it to us.
+ *
+ * A dump's parts are held until its end: when the kernel flags one
+ * NLM_F_DUMP_INTR (the table changed between two parts, so a row may be
+ * missing or repeated) the whole dump is asked again, up to DUMP_TRIES
+ * times, and nothing of an interrupted one is printed.
  */
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
@@ -23,6 +29,8 @@
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
+
+#define DUMP_TRIES 5
 
 static struct nl_sock *sock;
 static int family;
@@ -61,6 +69,7 @@ static struct nla_policy pxe_policy[PXE_A_MAX + 1] = {
 	[PXE_A_BOOT_SERVER]	= { .type = NLA_U32 },
 	[PXE_A_BOOT_PRIO]	= { .type = NLA_U32 },
 	[PXE_A_BOOT_HITS]	= { .type = NLA_U64 },
+	[PXE_A_BOOT_ARCH_ALT]	= { .type = NLA_U16 },
 	[PXE_A_LEASE_MAC]	= { .type = NLA_UNSPEC },
 	[PXE_A_LEASE_ADDR]	= { .type = NLA_U32 },
 	[PXE_A_LEASE_EXPIRES]	= { .type = NLA_U32 },
@@ -129,6 +138,7 @@ static const char *const pxe_attr_names[PXE_A_MAX + 1] = {
 	[PXE_A_BOOT_SERVER]	= "boot-server",
 	[PXE_A_BOOT_PRIO]	= "boot-prio",
 	[PXE_A_BOOT_HITS]	= "boot-hits",
+	[PXE_A_BOOT_ARCH_ALT]	= "boot-arch-alt",
 	[PXE_A_LEASE_MAC]	= "lease-mac",
 	[PXE_A_LEASE_ADDR]	= "lease-addr",
 	[PXE_A_LEASE_EXPIRES]	= "lease-expires",
@@ -181,6 +191,9 @@ struct reply {
 	bool done;		/* the ACK, the error or NLMSG_DONE arrived */
 	bool failed;		/* a reply was unusable; the error is printed */
 	bool interrupted;	/* the table changed while it was dumped */
+	bool hold;		/* a dump: parts wait in held[] for its end */
+	struct nl_msg **held;
+	size_t n_held, max_held;
 	int error;		/* errno from the kernel, 0 on success */
 	char message[256];	/* the kernel's extack message, "" if none */
 	int bad_attr;		/* attribute type the kernel rejected, or -1 */
@@ -356,14 +369,9 @@ static int on_finish(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-static int on_valid(struct nl_msg *msg, void *arg)
+static void deliver(struct reply *reply, struct nl_msg *msg)
 {
 	struct nlattr *attrs[PXE_A_MAX + 1];
-	struct reply *reply = arg;
-
-	/* After a bad reply, keep reading so the socket is clean for the next. */
-	if (reply->failed || !reply->fn)
-		return NL_OK;
 
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, attrs, PXE_A_MAX, pxe_policy) < 0) {
 		pxe_error(reply->what, "malformed reply from the kernel (%s)",
@@ -372,6 +380,44 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	} else if (reply->fn(attrs, reply->arg) < 0) {
 		reply->failed = true;
 	}
+}
+
+static void hold(struct reply *reply, struct nl_msg *msg)
+{
+	if (reply->n_held == reply->max_held) {
+		size_t max = reply->max_held ? 2 * reply->max_held : 64;
+		struct nl_msg **held = realloc(reply->held,
+					       max * sizeof(*held));
+
+		if (!held) {
+			pxe_error(reply->what, "out of memory");
+			reply->failed = true;
+			return;
+		}
+		reply->held = held;
+		reply->max_held = max;
+	}
+	nlmsg_get(msg);
+	reply->held[reply->n_held++] = msg;
+}
+
+static void drop_held(struct reply *reply)
+{
+	while (reply->n_held)
+		nlmsg_free(reply->held[--reply->n_held]);
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct reply *reply = arg;
+
+	/* After a bad reply, keep reading so the socket is clean for the next. */
+	if (reply->failed || !reply->fn)
+		return NL_OK;
+	if (reply->hold)
+		hold(reply, msg);
+	else
+		deliver(reply, msg);
 	return NL_OK;
 }
 
@@ -460,7 +506,8 @@ static int report(const struct reply *reply)
 		return -1;
 	}
 	if (reply->interrupted) {
-		pxe_error(reply->what, "the table changed while it was read; run the command again");
+		pxe_error(reply->what, "the table changed while it was read, %d times in a row; run the command again when it is quieter",
+			  DUMP_TRIES);
 		return -1;
 	}
 	/* An extack message on success is the kernel's warning. */
@@ -480,20 +527,40 @@ int pxe_request(const char *what, struct nl_msg *msg, reply_fn fn, void *arg)
 		.missing_attr = -1,
 	};
 	struct nl_cb *cb = reply_callbacks(&reply);
-	int ret = -1, err;
+	bool dump = (nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+	int ret = -1, err, tries;
+	size_t i;
 
 	if (!cb) {
 		pxe_error(NULL, "out of memory");
 		goto out;
 	}
-	err = nl_send_auto(sock, msg);
-	if (err < 0) {
-		pxe_error(what, "cannot send the request: %s", nl_geterror(err));
-		goto out;
+	reply.hold = dump && fn;
+	for (tries = 1; ; tries++) {
+		nlmsg_hdr(msg)->nlmsg_seq = NL_AUTO_SEQ;
+		err = nl_send_auto(sock, msg);
+		if (err < 0) {
+			pxe_error(what, "cannot send the request: %s",
+				  nl_geterror(err));
+			goto out;
+		}
+		if (wait_for_reply(cb, &reply))
+			goto out;
+		if (!dump || !reply.interrupted || reply.failed ||
+		    reply.error || tries == DUMP_TRIES)
+			break;
+		drop_held(&reply);
+		reply.done = false;
+		reply.interrupted = false;
 	}
-	if (wait_for_reply(cb, &reply) == 0)
-		ret = report(&reply);
+	ret = report(&reply);
+	for (i = 0; !ret && i < reply.n_held && !reply.failed; i++)
+		deliver(&reply, reply.held[i]);
+	if (reply.failed)
+		ret = -1;
 out:
+	drop_held(&reply);
+	free(reply.held);
 	nl_cb_put(cb);
 	nlmsg_free(msg);
 	return ret;
@@ -529,6 +596,11 @@ int pxe_monitor(struct monitor *monitor)
 		return -1;
 	}
 	err = nl_socket_add_membership(sock, group);
+	if (err == -NLE_PERM) {
+		pxe_error("monitor", "events need CAP_NET_ADMIN over the network namespace (%s)",
+			  nl_geterror(err));
+		return -1;
+	}
 	if (err < 0) {
 		pxe_error("monitor", "cannot join multicast group \"%s\": %s",
 			  PXE_MCGRP_MONITOR, nl_geterror(err));

@@ -88,13 +88,14 @@ int parse_size(const char *what, const char *keyword, const char *text,
 		case 'K': case 'k': shift = 10; end++; break;
 		case 'M': case 'm': shift = 20; end++; break;
 		case 'G': case 'g': shift = 30; end++; break;
+		case 'T': case 't': shift = 40; end++; break;
 		}
 		if (!*end && v <= (UINT64_MAX >> shift)) {
 			*value = (uint64_t)v << shift;
 			return 0;
 		}
 	}
-	pxe_error(what, "invalid %s '%s' (expected bytes, optionally with K, M or G)",
+	pxe_error(what, "invalid %s '%s' (expected bytes, optionally with K, M, G or T)",
 		  keyword, text);
 	return -1;
 }

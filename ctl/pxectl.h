@@ -87,7 +87,7 @@ int parse_mac(const char *what, const char *keyword, const char *text,
 	      uint8_t mac[6], unsigned int *prefix_len);
 int parse_u32(const char *what, const char *keyword, const char *text,
 	      uint32_t min, uint32_t max, uint32_t *value);
-/* Bytes, with an optional K, M or G suffix (powers of 1024). */
+/* Bytes, with an optional K, M, G or T suffix (powers of 1024). */
 int parse_size(const char *what, const char *keyword, const char *text,
 	       uint64_t *value);
 /* "aa:bb:cc:dd:ee:ff" into @text (18 bytes). */

@@ -64,6 +64,9 @@ static const char *const stat_names[PXE_STAT_MAX + 1] = {
 	[PXE_STAT_TFTP_TX_ERROR_7] = "tftp_tx_error_7",
 	[PXE_STAT_TFTP_TX_ERROR_8] = "tftp_tx_error_8",
 	[PXE_STAT_TX_ERRORS] = "tx_errors",
+	[PXE_STAT_TFTP_HALF_OPEN_EVICTED] = "tftp_half_open_evicted",
+	[PXE_STAT_TFTP_HALF_OPEN_EXPIRED] = "tftp_half_open_expired",
+	[PXE_STAT_MONITOR_DROP_NOMEM] = "monitor_drop_nomem",
 };
 
 /* What one STATS_GET and one LIMITS_GET said. */
@@ -232,6 +235,11 @@ static void print_tftp(const struct stats *st, bool all)
 		C("malformed", TFTP_DROP_MALFORMED), C("limit", TFTP_DROP_LIMIT),
 		C("nomem", TFTP_DROP_NOMEM),
 	};
+	/* Never ACKed: ended for a newer request, or 3 s after their own. */
+	static const struct cell half_open[] = {
+		C("evicted", TFTP_HALF_OPEN_EVICTED),
+		C("expired", TFTP_HALF_OPEN_EXPIRED),
+	};
 	/* By code: RFC 1350, and 8 from RFC 2347 (option negotiation). */
 	static const struct cell errors[] = {
 		C("0-undefined", TFTP_TX_ERROR_0), C("1-not-found", TFTP_TX_ERROR_1),
@@ -248,6 +256,7 @@ static void print_tftp(const struct stats *st, bool all)
 	ROW("TFTP received", rx, false);
 	ROW("TFTP sent", tx, false);
 	ROW("TFTP dropped", drop, !all);
+	ROW("TFTP half-open", half_open, !all);
 	ROW("TFTP errors sent", errors, !all);
 }
 
@@ -260,10 +269,12 @@ static void print_mib(uint64_t bytes)
 static void print_text(const struct stats *st, bool all)
 {
 	static const struct cell tx_errors[] = { C("refused", TX_ERRORS) };
+	static const struct cell monitor[] = { C("nomem", MONITOR_DROP_NOMEM) };
 
 	print_dhcp(st, all);
 	print_tftp(st, all);
 	ROW("Transmit errors", tx_errors, false);
+	ROW("Events dropped", monitor, !all);
 	if (!st->has_memory_used)
 		return;
 	printf("%-18s", "Image memory");

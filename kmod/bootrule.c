@@ -4,6 +4,11 @@
  * told to boot, by architecture (option 93), vendor class prefix (60), user
  * class (77), MAC prefix and pool.
  *
+ * A rule may name two architecture codes: RFC 4578 as published gives x64
+ * UEFI code 9 and EFI byte code 7, its erratum 4624 and the IANA registry
+ * the reverse.  Most x64 firmware sends 7, some (older iPXE among it) 9, so
+ * pxectl's "efi-x64" asks for both.
+ *
  * The rules of a namespace form one array sorted by prio, then id, that is
  * replaced wholesale on every change and read under RCU: the first match
  * wins.  Ids count from 1 and are never reused within a namespace.
@@ -34,13 +39,28 @@ static bool mac_prefix_matches(const struct pxe_boot_rule *rule,
 	return !((rule->mac[bytes] ^ mac[bytes]) & mask);
 }
 
+static bool arch_matches(const struct pxe_boot_rule *rule,
+			 const struct dhcp_request *req)
+{
+	unsigned int i;
+
+	if (!rule->n_arch)
+		return true;
+	if (!req->has_arch)
+		return false;
+	for (i = 0; i < rule->n_arch; i++)
+		if (req->arch == rule->arch[i])
+			return true;
+	return false;
+}
+
 static bool rule_matches(const struct pxe_boot_rule *rule,
 			 const struct dhcp_request *req,
 			 const struct pxe_pool *pool)
 {
 	size_t vlen = strlen(rule->vendor);
 
-	if (rule->has_arch && (!req->has_arch || req->arch != rule->arch))
+	if (!arch_matches(rule, req))
 		return false;
 	if (vlen && (req->vendor_class.len < vlen ||
 		     memcmp(req->vendor_class.data, rule->vendor, vlen)))
@@ -95,7 +115,7 @@ static int boot_replace(struct pxe_dhcp_net *dn, struct pxe_boot_rule *add,
 	struct pxe_boot_table *old = boot_table(dn), *new;
 	unsigned int i, n = 0, max = (old ? old->n : 0) + 1;
 
-	new = kzalloc(struct_size(new, rules, max), GFP_KERNEL);
+	new = kzalloc(struct_size(new, rules, max), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return -ENOMEM;
 	for (i = 0; old && i < old->n; i++)
@@ -118,10 +138,12 @@ static void rule_from_attrs(struct pxe_boot_rule *rule, struct nlattr **a)
 {
 	rule->prio = a[PXE_A_BOOT_PRIO] ? nla_get_u32(a[PXE_A_BOOT_PRIO]) :
 					  PXE_BOOT_PRIO_DEFAULT;
-	if (a[PXE_A_BOOT_ARCH]) {
-		rule->has_arch = true;
-		rule->arch = nla_get_u16(a[PXE_A_BOOT_ARCH]);
-	}
+	if (a[PXE_A_BOOT_ARCH])
+		rule->arch[rule->n_arch++] = nla_get_u16(a[PXE_A_BOOT_ARCH]);
+	/* Only with BOOT_ARCH (checked); the same code twice is one. */
+	if (rule->n_arch && a[PXE_A_BOOT_ARCH_ALT] &&
+	    nla_get_u16(a[PXE_A_BOOT_ARCH_ALT]) != rule->arch[0])
+		rule->arch[rule->n_arch++] = nla_get_u16(a[PXE_A_BOOT_ARCH_ALT]);
 	if (a[PXE_A_BOOT_VENDOR])
 		nla_strscpy(rule->vendor, a[PXE_A_BOOT_VENDOR],
 			    sizeof(rule->vendor));
@@ -140,36 +162,40 @@ static void rule_from_attrs(struct pxe_boot_rule *rule, struct nlattr **a)
 		rule->server = nla_get_in_addr(a[PXE_A_BOOT_SERVER]);
 }
 
-static int reply_id(struct genl_info *info, u32 id)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &pxe_family, 0, PXE_CMD_BOOT_NEW);
-	if (!hdr || nla_put_u32(msg, PXE_A_BOOT_ID, id)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-}
-
 int pxe_nl_boot_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct pxe_dhcp_net *dn = pn->dhcp;
-	struct pxe_boot_rule *rule;
-	u32 id = 0;
+	struct pxe_boot_rule *rule = NULL;
+	struct sk_buff *msg;
+	void *hdr;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, PXE_A_BOOT_FILE))
 		return -EINVAL;
-	rule = kzalloc(sizeof(*rule), GFP_KERNEL);
-	if (!rule)
+	if (info->attrs[PXE_A_BOOT_ARCH_ALT] && !info->attrs[PXE_A_BOOT_ARCH]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[PXE_A_BOOT_ARCH_ALT],
+				    "BOOT_ARCH_ALT is valid only with BOOT_ARCH");
+		return -EINVAL;
+	}
+	/*
+	 * The reply carries the new rule's id: it is made first, so that a
+	 * rule is added only when the caller can be told.
+	 */
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
 		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &pxe_family, 0, PXE_CMD_BOOT_NEW);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto out;
+	}
+	rule = kzalloc(sizeof(*rule), GFP_KERNEL_ACCOUNT);
+	if (!rule) {
+		err = -ENOMEM;
+		goto out;
+	}
 	rule_from_attrs(rule, info->attrs);
 
 	mutex_lock(&pn->lock);
@@ -177,16 +203,23 @@ int pxe_nl_boot_new(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PXE_A_BOOT_POOL],
 				    "no such pool");
 		err = -ENOENT;
+	} else if (nla_put_u32(msg, PXE_A_BOOT_ID, dn->boot_next_id + 1)) {
+		err = -EMSGSIZE;
 	} else {
 		rule->id = ++dn->boot_next_id;
-		id = rule->id;
 		err = boot_replace(dn, rule, NULL);
 		if (!err)
 			rule = NULL;
 	}
 	mutex_unlock(&pn->lock);
+	if (err)
+		goto out;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+out:
 	kfree(rule);
-	return err ? err : reply_id(info, id);
+	nlmsg_free(msg);
+	return err;
 }
 
 int pxe_nl_boot_del(struct sk_buff *skb, struct genl_info *info)
@@ -218,8 +251,10 @@ int pxe_nl_boot_del(struct sk_buff *skb, struct genl_info *info)
 static int fill_rule_match(struct sk_buff *skb,
 			   const struct pxe_boot_rule *rule)
 {
-	if ((rule->has_arch &&
-	     nla_put_u16(skb, PXE_A_BOOT_ARCH, rule->arch)) ||
+	if ((rule->n_arch > 0 &&
+	     nla_put_u16(skb, PXE_A_BOOT_ARCH, rule->arch[0])) ||
+	    (rule->n_arch > 1 &&
+	     nla_put_u16(skb, PXE_A_BOOT_ARCH_ALT, rule->arch[1])) ||
 	    (rule->vendor[0] &&
 	     nla_put_string(skb, PXE_A_BOOT_VENDOR, rule->vendor)) ||
 	    (rule->user_class[0] &&

@@ -21,4 +21,18 @@
 #include <asm/unaligned.h>
 #endif
 
+/*
+ * The monitor group is GENL_MCAST_CAP_NET_ADMIN: genl_bind() refuses a
+ * subscriber without CAP_NET_ADMIN over the namespace's user namespace.
+ * Upstream since 6.7 ("genetlink: add CAP_NET_ADMIN test for multicast
+ * bind"), and in 6.1 stable since its backport: Debian's 6.1.0-57 headers
+ * define the flag and its genl_bind() checks it, as 6.12's does.  A 6.1 older than that backport
+ * has neither the flag nor a family mcast_bind callback to check it in, so
+ * the monitor would be open to every local user: refuse to build there.
+ */
+#include <net/genetlink.h>
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "no GENL_MCAST_CAP_NET_ADMIN: the monitor group would be open to all users"
+#endif
+
 #endif /* _PXE_COMPAT_H */

@@ -380,6 +380,10 @@ static void handle_request(struct dhcp_ctx *ctx)
 		if (!selecting && !init_reboot)
 			send_nak(ctx, pool, addr, "no lease for this address");
 		break;
+	case PXE_BIND_NOMEM:
+		/* No answer: the client asks again, as after a lost reply. */
+		pxe_stat_inc(ctx->pn, PXE_STAT_DHCP_DROP_NOMEM);
+		break;
 	}
 }
 
@@ -576,7 +580,7 @@ bool pxe_dhcp_rcv(const struct pxe_rx *rx)
 
 int pxe_dhcp_net_init(struct pxe_net *pn)
 {
-	struct pxe_dhcp_net *dn = kzalloc(sizeof(*dn), GFP_KERNEL);
+	struct pxe_dhcp_net *dn = kzalloc(sizeof(*dn), GFP_KERNEL_ACCOUNT);
 	int err;
 
 	if (!dn)
@@ -591,11 +595,18 @@ int pxe_dhcp_net_init(struct pxe_net *pn)
 	return 0;
 }
 
+/* Stops the expiry work; packet-path readers may still hold pointers. */
 void pxe_dhcp_net_exit(struct pxe_net *pn)
+{
+	pxe_lease_net_exit(pn->dhcp);
+}
+
+/* After a grace period that began after pxe_dhcp_net_exit(). */
+void pxe_dhcp_net_free(struct pxe_net *pn)
 {
 	struct pxe_dhcp_net *dn = pn->dhcp;
 
-	pxe_lease_net_exit(dn);
+	pxe_lease_net_free(dn);
 	pxe_boot_net_exit(dn);
 	pn->dhcp = NULL;
 	kfree(dn);

@@ -1,16 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * pxe: the DHCP server's internal declarations, shared by dhcp.c (the state
- * machine), lease.c (pools, reservations, leases) and bootrule.c.
+ * machine), pool.c (pools, allocation), host.c (reservations), lease.c
+ * (leases, expiry) and bootrule.c.
  *
  * Locking: pools, hosts and the boot-rule table are written under
  * pxe_net.lock and read under RCU on the packet path.  A pool's leases are
  * touched only under the pool's spinlock (any context, _bh from process
  * context); they are never read without it, so they are freed directly.
+ *
+ * Hash tables are keyed with a random hsiphash key made with the table: a
+ * client chooses its identity (option 61) and the address it asks for, so
+ * a fixed seed would let it fill one chain, walked in softirq.
+ *
+ * Dumps: pxe_net.gen counts configuration changes (under pxe_net.lock),
+ * pxe_dhcp_net.lease_gen every change to any lease, from any context; a
+ * lease dump whose sum of the two moved between its parts is flagged
+ * NLM_F_DUMP_INTR.
  */
 #ifndef _PXE_DHCP_H
 #define _PXE_DHCP_H
 
+#include <linux/siphash.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
@@ -49,6 +60,7 @@ struct pxe_pool {
 	struct list_head node;		/* pxe_dhcp_net.pools, RCU */
 	struct list_head doomed;	/* on its way out, waiting for RCU */
 	struct pxe_link *link;
+	struct pxe_dhcp_net *dn;
 	char name[PXE_NAME_MAX];
 	bool proxy;
 	__be32 start, end, netmask, router;
@@ -64,6 +76,7 @@ struct pxe_pool {
 	unsigned long *taken;		/* range offsets with a lease */
 	struct hlist_head *by_addr, *by_client;
 	u32 hash_mask;
+	hsiphash_key_t hash_key;
 	struct list_head leases;
 };
 
@@ -77,8 +90,8 @@ struct pxe_host {
 
 struct pxe_boot_rule {
 	u32 id, prio;
-	bool has_arch;
-	u16 arch;
+	u8 n_arch;			/* 0: any architecture */
+	u16 arch[2];			/* BOOT_ARCH, BOOT_ARCH_ALT */
 	u8 mac[ETH_ALEN];
 	u8 mac_len;			/* bits; 0: any MAC */
 	char vendor[PXE_NAME_MAX];
@@ -102,6 +115,8 @@ struct pxe_dhcp_net {
 	struct list_head pools;
 	struct hlist_head hosts_by_mac[1 << PXE_HOST_HASH_BITS];
 	struct hlist_head hosts_by_addr[1 << PXE_HOST_HASH_BITS];
+	hsiphash_key_t host_key;
+	atomic_t lease_gen;
 	struct pxe_boot_table __rcu *boot;
 	u32 boot_next_id;
 	struct delayed_work expiry;
@@ -119,6 +134,7 @@ enum pxe_bind {
 	PXE_BIND_ACK,
 	PXE_BIND_NAK,
 	PXE_BIND_SILENT,		/* not ours to answer */
+	PXE_BIND_NOMEM,			/* no memory for a new lease */
 };
 
 static inline bool pxe_in_subnet(const struct pxe_pool *pool, __be32 addr)
@@ -132,12 +148,32 @@ static inline bool pxe_in_range(const struct pxe_pool *pool, __be32 addr)
 	       ntohl(addr) <= ntohl(pool->end);
 }
 
+static inline u32 pxe_range_offset(const struct pxe_pool *pool, __be32 addr)
+{
+	return ntohl(addr) - ntohl(pool->start);
+}
+
+/* pool.c */
+void pxe_pool_net_exit(struct pxe_dhcp_net *dn);
+void pxe_lease_link_gone(struct pxe_dhcp_net *dn, struct pxe_link *link);
+struct pxe_pool *pxe_pool_find(struct pxe_dhcp_net *dn, const char *name);
+bool pxe_pool_addr_free_for(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
+			    __be32 addr, const u8 *mac, __be32 server);
+bool pxe_pool_pick(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
+		   const u8 *mac, __be32 server, __be32 *addr);
+
+/* host.c */
+void pxe_host_net_init(struct pxe_dhcp_net *dn);
+void pxe_host_net_exit(struct pxe_dhcp_net *dn);
+const struct pxe_host *pxe_host_by_mac(struct pxe_dhcp_net *dn, const u8 *mac);
+const struct pxe_host *pxe_host_by_addr(struct pxe_dhcp_net *dn, __be32 addr);
+
 /* lease.c */
 int pxe_lease_net_init(struct pxe_dhcp_net *dn);
 void pxe_lease_net_exit(struct pxe_dhcp_net *dn);
-void pxe_lease_link_gone(struct pxe_dhcp_net *dn, struct pxe_link *link);
-struct pxe_pool *pxe_pool_find(struct pxe_dhcp_net *dn, const char *name);
-const struct pxe_host *pxe_host_by_mac(struct pxe_dhcp_net *dn, const u8 *mac);
+void pxe_lease_net_free(struct pxe_dhcp_net *dn);
+void pxe_lease_free_all(struct pxe_pool *pool);
+void pxe_lease_pools_changed(struct pxe_dhcp_net *dn);
 bool pxe_lease_client_has(struct pxe_pool *pool,
 			  const struct pxe_client_id *cid);
 int pxe_lease_offer(struct pxe_dhcp_net *dn, struct pxe_pool *pool,

@@ -163,7 +163,7 @@ static struct image_entry *image_new(struct pxe_image_store *store,
 {
 	struct image_entry *entry;
 
-	entry = kzalloc(sizeof(*entry), GFP_KERNEL);
+	entry = kzalloc(sizeof(*entry), GFP_KERNEL_ACCOUNT);
 	if (!entry)
 		return NULL;
 	refcount_set(&entry->image.ref, 1);
@@ -175,6 +175,13 @@ static struct image_entry *image_new(struct pxe_image_store *store,
 	return entry;
 }
 
+/*
+ * Image memory is charged to the uploader's memory cgroup, and running out
+ * of it (the cgroup's or the machine's) fails the upload: the OOM killer
+ * would pick a victim that is not to blame.
+ */
+#define IMAGE_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
 /* Process context, may take long for big images: outside pn->lock. */
 static int image_alloc_pages(struct pxe_image *image)
 {
@@ -183,14 +190,13 @@ static int image_alloc_pages(struct pxe_image *image)
 	if (!nr)
 		return 0;
 	image->pages = kvmalloc_array(nr, sizeof(*image->pages),
-				      GFP_KERNEL | __GFP_ZERO);
+				      IMAGE_GFP | __GFP_ZERO);
 	if (!image->pages)
 		return -ENOMEM;
 	image->nr_pages = nr;
 	for (i = 0; i < nr; i++) {
 		/* The last page's tail is never sent, but never leaks either. */
-		gfp_t gfp = GFP_KERNEL | __GFP_NOWARN |
-			    (i == nr - 1 ? __GFP_ZERO : 0);
+		gfp_t gfp = IMAGE_GFP | (i == nr - 1 ? __GFP_ZERO : 0);
 
 		image->pages[i] = alloc_page(gfp);
 		if (!image->pages[i])
@@ -269,7 +275,7 @@ int pxe_image_net_init(struct pxe_net *pn)
 	struct pxe_image_store *store;
 	int err;
 
-	store = kzalloc(sizeof(*store), GFP_KERNEL);
+	store = kzalloc(sizeof(*store), GFP_KERNEL_ACCOUNT);
 	if (!store)
 		return -ENOMEM;
 	store->pn = pn;
@@ -312,9 +318,13 @@ void pxe_image_net_exit(struct pxe_net *pn)
 			pxe_image_put(&entry->image);
 		}
 	mutex_unlock(&pn->lock);
+}
 
-	if (atomic_read(&store->alive))
-		rcu_barrier();
+/* After an rcu_barrier(): the images' RCU frees have all run. */
+void pxe_image_net_free(struct pxe_net *pn)
+{
+	struct pxe_image_store *store = pn->images;
+
 	/* A reference still held would free into a dead store: leak instead. */
 	if (WARN_ON_ONCE(atomic_read(&store->alive)))
 		return;
@@ -407,7 +417,7 @@ int pxe_nl_image_new(struct sk_buff *skb, struct genl_info *info)
 				    "image is too large");
 		return -EFBIG;
 	}
-	up = kzalloc(sizeof(*up), GFP_KERNEL);
+	up = kzalloc(sizeof(*up), GFP_KERNEL_ACCOUNT);
 	if (!up)
 		return -ENOMEM;
 
@@ -438,7 +448,8 @@ int pxe_nl_image_new(struct sk_buff *skb, struct genl_info *info)
 	mutex_unlock(&pn->lock);
 	if (err) {
 		if (err == -ENOMEM)
-			NL_SET_ERR_MSG(info->extack, "out of memory for the image");
+			NL_SET_ERR_MSG(info->extack,
+				       "out of memory for the image (the memory cgroup's limit or the machine's); nothing was stored");
 		upload_free(up);
 		return err;
 	}

@@ -77,10 +77,11 @@ int pxe_link_add(struct pxe_net *pn, struct net_device *dev, __be32 server,
 		return -EADDRNOTAVAIL;
 	}
 
-	link = kzalloc(sizeof(*link), GFP_KERNEL);
+	link = kzalloc(sizeof(*link), GFP_KERNEL_ACCOUNT);
 	if (!link)
 		return -ENOMEM;
-	link->stats = netdev_alloc_pcpu_stats(struct pxe_link_stats);
+	link->stats = __netdev_alloc_pcpu_stats(struct pxe_link_stats,
+						GFP_KERNEL_ACCOUNT);
 	if (!link->stats) {
 		kfree(link);
 		return -ENOMEM;

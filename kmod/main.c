@@ -12,6 +12,22 @@
 
 static unsigned int pxe_net_id __read_mostly;
 
+/*
+ * Host-wide ceilings on the limits a namespace owned by another user
+ * namespace than the initial one may set (docs/security.md).  Only the
+ * initial namespace's CAP_NET_ADMIN goes above them: writing the parameters
+ * in /sys/module/pxe/parameters/, or setting a namespace's limits.
+ */
+unsigned long long pxe_max_image_memory __read_mostly = PXE_MAX_IMAGE_MEMORY;
+module_param_named(max_image_memory, pxe_max_image_memory, ullong, 0644);
+MODULE_PARM_DESC(max_image_memory,
+		 "Most image memory, in bytes, a namespace owned by a user namespace may allow itself");
+
+unsigned int pxe_max_tftp_sessions __read_mostly = PXE_MAX_TFTP_SESSIONS;
+module_param_named(max_tftp_sessions, pxe_max_tftp_sessions, uint, 0644);
+MODULE_PARM_DESC(max_tftp_sessions,
+		 "Most TFTP sessions a namespace owned by a user namespace may allow itself");
+
 struct pxe_net *pxe_net(const struct net *net)
 {
 	return net_generic(net, pxe_net_id);
@@ -33,6 +49,16 @@ static int __net_init pxe_net_init(struct net *net)
 		.tftp_blksize = PXE_DEFAULT_TFTP_BLKSIZE,
 		.tftp_windowsize = PXE_DEFAULT_TFTP_WINDOWSIZE,
 	};
+	/* A container starts under the ceilings, whatever they are now. */
+	if (net->user_ns != &init_user_ns) {
+		struct pxe_limits *l = &pn->limits;
+
+		l->image_memory = min_t(u64, l->image_memory,
+					READ_ONCE(pxe_max_image_memory));
+		l->tftp_sessions = min_t(u32, l->tftp_sessions,
+					 READ_ONCE(pxe_max_tftp_sessions));
+		l->tftp_per_client = min(l->tftp_per_client, l->tftp_sessions);
+	}
 
 	err = pxe_stats_init(pn);
 	if (err)
@@ -49,9 +75,13 @@ static int __net_init pxe_net_init(struct net *net)
 	return 0;
 
 err_tftp:
+	/* The namespace was never visible: no reader to wait for. */
 	pxe_dhcp_net_exit(pn);
+	pxe_dhcp_net_free(pn);
 err_dhcp:
+	/* Nothing was uploaded yet: no RCU callback to wait for. */
 	pxe_image_net_exit(pn);
+	pxe_image_net_free(pn);
 err_image:
 	pxe_stats_exit(pn);
 err_stats:
@@ -62,6 +92,10 @@ err_stats:
 /*
  * Devices leave a dying namespace before its subsystems exit, and the
  * notifier takes their links along, so this normally finds nothing left.
+ * Everything is ended here but the memory RCU readers and callbacks may
+ * still touch: pxe_net_exit_batch() frees it after one grace period and
+ * one rcu_barrier() for the whole batch of dying namespaces, not one per
+ * namespace.
  */
 static void __net_exit pxe_net_exit(struct net *net)
 {
@@ -74,17 +108,39 @@ static void __net_exit pxe_net_exit(struct net *net)
 	mutex_unlock(&pn->lock);
 	rtnl_unlock();
 
-	/* Sessions hold images: they go first, and wait for their frees. */
+	/* Sessions hold images: they go first. */
 	pxe_tftp_net_exit(pn);
 	pxe_dhcp_net_exit(pn);
 	pxe_image_net_exit(pn);
-	pxe_stats_exit(pn);
-	mutex_destroy(&pn->lock);
+}
+
+/* After every namespace of the batch went through pxe_net_exit(). */
+static void __net_exit pxe_net_exit_batch(struct list_head *net_exit_list)
+{
+	struct net *net;
+
+	/*
+	 * One grace period for the DHCP configuration readers (rcu_barrier()
+	 * alone need not wait for one), then the sessions' and images' RCU
+	 * frees: all namespaces of the batch at once.
+	 */
+	synchronize_rcu();
+	rcu_barrier();
+	list_for_each_entry(net, net_exit_list, exit_list) {
+		struct pxe_net *pn = pxe_net(net);
+
+		pxe_dhcp_net_free(pn);
+		pxe_tftp_net_free(pn);
+		pxe_image_net_free(pn);
+		pxe_stats_exit(pn);
+		mutex_destroy(&pn->lock);
+	}
 }
 
 static struct pernet_operations pxe_net_ops = {
 	.init = pxe_net_init,
 	.exit = pxe_net_exit,
+	.exit_batch = pxe_net_exit_batch,
 	.id = &pxe_net_id,
 	.size = sizeof(struct pxe_net),
 };

@@ -56,6 +56,7 @@ static const struct nla_policy pxe_policy[PXE_A_MAX + 1] = {
 	[PXE_A_BOOT_FILE]	= NAME_POLICY(PXE_FILE_MAX),
 	[PXE_A_BOOT_SERVER]	= { .type = NLA_BE32 },
 	[PXE_A_BOOT_PRIO]	= { .type = NLA_U32 },
+	[PXE_A_BOOT_ARCH_ALT]	= { .type = NLA_U16 },
 
 	[PXE_A_LEASE_MAC]	= NLA_POLICY_EXACT_LEN(ETH_ALEN),
 	[PXE_A_LEASE_ADDR]	= { .type = NLA_BE32 },
@@ -75,14 +76,23 @@ static const struct nla_policy pxe_policy[PXE_A_MAX + 1] = {
 	[PXE_A_LIMIT_TFTP_PER_CLIENT]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[PXE_A_LIMIT_TFTP_BLKSIZE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &blksize_range),
 	[PXE_A_LIMIT_TFTP_WINDOWSIZE]	= NLA_POLICY_FULL_RANGE(NLA_U32, &windowsize_range),
+	[PXE_A_LIMIT_TFTP_PORT_MIN]	= NLA_POLICY_MIN(NLA_U16, 1024),
+	[PXE_A_LIMIT_TFTP_PORT_MAX]	= NLA_POLICY_MIN(NLA_U16, 1024),
 };
 
 enum pxe_mcgrp {
 	PXE_MCGRP_MONITOR_ID,
 };
 
+/*
+ * Events name clients, addresses and files: only who may change the server
+ * may watch it (dumps stay readable, as `ip neigh` is).
+ */
 static const struct genl_multicast_group pxe_mcgrps[] = {
-	[PXE_MCGRP_MONITOR_ID] = { .name = PXE_MCGRP_MONITOR },
+	[PXE_MCGRP_MONITOR_ID] = {
+		.name = PXE_MCGRP_MONITOR,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 /* @cb: the dump in progress, NULL outside dumps. */
@@ -114,8 +124,10 @@ void pxe_netlink_notify_link(const struct pxe_link *link, u8 cmd)
 	struct sk_buff *skb;
 
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
+	if (!skb) {
+		pxe_stat_inc(link->pn, PXE_STAT_MONITOR_DROP_NOMEM);
 		return;
+	}
 	if (fill_link(skb, link, 0, 0, 0, cmd, NULL)) {
 		nlmsg_free(skb);
 		return;
@@ -131,8 +143,11 @@ struct sk_buff *pxe_ntf_new(struct pxe_net *pn, u8 cmd, void **hdr)
 	if (!genl_has_listeners(&pxe_family, pn->net, PXE_MCGRP_MONITOR_ID))
 		return NULL;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
-	if (!skb)
+	if (!skb) {
+		/* A listener cannot tell; the counter can. */
+		pxe_stat_inc(pn, PXE_STAT_MONITOR_DROP_NOMEM);
 		return NULL;
+	}
 	*hdr = genlmsg_put(skb, 0, 0, &pxe_family, 0, cmd);
 	if (!*hdr) {
 		nlmsg_free(skb);
@@ -321,7 +336,11 @@ static int fill_limits(struct sk_buff *skb, struct pxe_net *pn)
 	    nla_put_u32(skb, PXE_A_LIMIT_TFTP_BLKSIZE,
 			READ_ONCE(l->tftp_blksize)) ||
 	    nla_put_u32(skb, PXE_A_LIMIT_TFTP_WINDOWSIZE,
-			READ_ONCE(l->tftp_windowsize)))
+			READ_ONCE(l->tftp_windowsize)) ||
+	    nla_put_u16(skb, PXE_A_LIMIT_TFTP_PORT_MIN,
+			READ_ONCE(l->tftp_port_min)) ||
+	    nla_put_u16(skb, PXE_A_LIMIT_TFTP_PORT_MAX,
+			READ_ONCE(l->tftp_port_max)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -384,13 +403,70 @@ static int pxe_nl_limits_get(struct sk_buff *skb, struct genl_info *info)
 	return reply_with(info, PXE_CMD_LIMITS_GET, fill_limits);
 }
 
+/*
+ * A namespace owned by another user namespace than the initial one stays
+ * under the host's ceilings (module parameters), unless the initial
+ * namespace's CAP_NET_ADMIN asks: a container's root cannot take the
+ * host's memory.
+ */
+static int limits_check_ceilings(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+
+	if (genl_info_net(info)->user_ns == &init_user_ns ||
+	    netlink_capable(skb, CAP_NET_ADMIN))
+		return 0;
+	if (a[PXE_A_LIMIT_IMAGE_MEMORY] &&
+	    nla_get_u64(a[PXE_A_LIMIT_IMAGE_MEMORY]) >
+	    READ_ONCE(pxe_max_image_memory)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_LIMIT_IMAGE_MEMORY],
+				    "image memory is above the host's ceiling, module parameter pxe.max_image_memory (/sys/module/pxe/parameters/max_image_memory)");
+		return -EPERM;
+	}
+	if (a[PXE_A_LIMIT_TFTP_SESSIONS] &&
+	    nla_get_u32(a[PXE_A_LIMIT_TFTP_SESSIONS]) >
+	    READ_ONCE(pxe_max_tftp_sessions)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_LIMIT_TFTP_SESSIONS],
+				    "TFTP sessions are above the host's ceiling, module parameter pxe.max_tftp_sessions (/sys/module/pxe/parameters/max_tftp_sessions)");
+		return -EPERM;
+	}
+	if (a[PXE_A_LIMIT_TFTP_PER_CLIENT] &&
+	    nla_get_u32(a[PXE_A_LIMIT_TFTP_PER_CLIENT]) >
+	    READ_ONCE(pxe_max_tftp_sessions)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_LIMIT_TFTP_PER_CLIENT],
+				    "TFTP sessions per client are above the host's ceiling, module parameter pxe.max_tftp_sessions (/sys/module/pxe/parameters/max_tftp_sessions)");
+		return -EPERM;
+	}
+	return 0;
+}
+
 static int pxe_nl_limits_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct pxe_limits *l = &pn->limits;
 	struct nlattr **a = info->attrs;
+	u16 port_min, port_max;
+	int err;
 
+	err = limits_check_ceilings(skb, info);
+	if (err)
+		return err;
 	mutex_lock(&pn->lock);
+	port_min = a[PXE_A_LIMIT_TFTP_PORT_MIN] ?
+		   nla_get_u16(a[PXE_A_LIMIT_TFTP_PORT_MIN]) : l->tftp_port_min;
+	port_max = a[PXE_A_LIMIT_TFTP_PORT_MAX] ?
+		   nla_get_u16(a[PXE_A_LIMIT_TFTP_PORT_MAX]) : l->tftp_port_max;
+	if (port_min > port_max) {
+		mutex_unlock(&pn->lock);
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    a[PXE_A_LIMIT_TFTP_PORT_MIN] ?:
+				    a[PXE_A_LIMIT_TFTP_PORT_MAX],
+				    "TFTP port range is empty: its low port is above its high port");
+		return -EINVAL;
+	}
+	/* Both halves at once: the packet path reads them apart. */
+	WRITE_ONCE(l->tftp_port_min, port_min);
+	WRITE_ONCE(l->tftp_port_max, port_max);
 	if (a[PXE_A_LIMIT_IMAGE_MEMORY])
 		WRITE_ONCE(l->image_memory,
 			   nla_get_u64(a[PXE_A_LIMIT_IMAGE_MEMORY]));

@@ -35,6 +35,8 @@ struct pxe_limits {
 	u32 tftp_per_client;		/* sessions per client address */
 	u32 tftp_blksize;		/* largest blksize granted */
 	u32 tftp_windowsize;		/* largest windowsize granted */
+	u16 tftp_port_min;		/* transfer ports, inclusive; */
+	u16 tftp_port_max;		/* set by pxe_tftp_net_init() */
 };
 
 #define PXE_DEFAULT_IMAGE_MEMORY	(64ULL << 20)
@@ -42,6 +44,13 @@ struct pxe_limits {
 #define PXE_DEFAULT_TFTP_PER_CLIENT	8
 #define PXE_DEFAULT_TFTP_BLKSIZE	65464
 #define PXE_DEFAULT_TFTP_WINDOWSIZE	64
+/* Above Linux's default ip_local_port_range (32768-60999). */
+#define PXE_DEFAULT_TFTP_PORT_MIN	61000
+#define PXE_DEFAULT_TFTP_PORT_MAX	65535
+
+/* Default host-wide ceilings for namespaces of other user namespaces. */
+#define PXE_MAX_IMAGE_MEMORY		(256ULL << 20)
+#define PXE_MAX_TFTP_SESSIONS		1024
 
 /* Counters of a namespace, per cpu; see enum pxe_stat. */
 struct pxe_stats {
@@ -103,6 +112,8 @@ struct pxe_tx {
 
 /* main.c */
 struct pxe_net *pxe_net(const struct net *net);
+extern unsigned long long pxe_max_image_memory;
+extern unsigned int pxe_max_tftp_sessions;
 
 /* link.c */
 struct pxe_link *pxe_link_find(struct pxe_net *pn,
@@ -179,6 +190,7 @@ struct pxe_link *pxe_nl_request_link(struct pxe_net *pn,
  */
 int pxe_dhcp_net_init(struct pxe_net *pn);
 void pxe_dhcp_net_exit(struct pxe_net *pn);
+void pxe_dhcp_net_free(struct pxe_net *pn);
 void pxe_dhcp_link_gone(struct pxe_link *link);	/* RTNL + pn->lock */
 bool pxe_dhcp_rcv(const struct pxe_rx *rx);
 int pxe_nl_pool_new(struct sk_buff *skb, struct genl_info *info);
@@ -216,8 +228,14 @@ struct pxe_image {
 	char name[PXE_IMAGE_NAME_MAX];
 };
 
+/*
+ * pxe_image_net_exit() drops the store's images and uploads; their frees
+ * run from RCU callbacks, so pxe_image_net_free() comes after an
+ * rcu_barrier() (main.c pays one for a whole batch of namespaces).
+ */
 int pxe_image_net_init(struct pxe_net *pn);
 void pxe_image_net_exit(struct pxe_net *pn);
+void pxe_image_net_free(struct pxe_net *pn);
 struct pxe_image *pxe_image_get(struct pxe_net *pn, const char *name);
 void pxe_image_put(struct pxe_image *image);
 u64 pxe_image_memory_used(struct pxe_net *pn);
@@ -233,10 +251,12 @@ int pxe_nl_image_dump(struct sk_buff *skb, struct netlink_callback *cb);
  * The TFTP server (tftp.c).  pxe_tftp_rcv(): softirq, true when ours.
  * pxe_tftp_link_gone() ends every session of the link, synchronously: no
  * timer runs and no packet is sent on it afterwards.  pxe_tftp_net_exit()
- * returns once every session is freed and its image reference dropped.
+ * returns once every session has ended and dropped its image reference;
+ * pxe_tftp_net_free(), after an rcu_barrier(), frees the session table.
  */
 int pxe_tftp_net_init(struct pxe_net *pn);
 void pxe_tftp_net_exit(struct pxe_net *pn);
+void pxe_tftp_net_free(struct pxe_net *pn);
 void pxe_tftp_link_gone(struct pxe_link *link);	/* RTNL + pn->lock */
 bool pxe_tftp_rcv(const struct pxe_rx *rx);
 u32 pxe_tftp_sessions_active(struct pxe_net *pn);

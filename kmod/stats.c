@@ -9,7 +9,7 @@
 
 int pxe_stats_init(struct pxe_net *pn)
 {
-	pn->stats = alloc_percpu(struct pxe_stats);
+	pn->stats = alloc_percpu_gfp(struct pxe_stats, GFP_KERNEL_ACCOUNT);
 	return pn->stats ? 0 : -ENOMEM;
 }
 

@@ -16,24 +16,34 @@
  * (state TFTP_ENDED, under that lock): it leaves the table, gives back its
  * port, its counts and its image, and is freed after a grace period, so a
  * reader that found it just before sees TFTP_ENDED and lets go.
+ *
+ * A session is half-open until its client's first ACK from the session's
+ * 4-tuple: the source address of a request proves nothing, an ACK to our
+ * random port does.  Half-open sessions resend every second whatever
+ * `timeout` was asked, end 3 s after the request, and sit on a list, oldest
+ * first, and on their client's, from which a request that finds no room
+ * (in the namespace, or under its client's limit) takes one away.  Lock
+ * order: session lock, then a list's lock (the namespace's, or the client
+ * bucket's); an evictor takes a list lock alone, unlinks, lets go, then
+ * takes the session's.
  */
 #include <linux/bitmap.h>
 #include <linux/etherdevice.h>
-#include <linux/hash.h>
 #include <linux/highmem.h>
 #include <linux/random.h>
 #include <linux/rtnetlink.h>
+#include <linux/siphash.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/timer.h>
+#include <net/udp.h>
 
 #include "pxe.h"
 #include "tftp_msg.h"
 
-/* Server ports: the IANA dynamic range Linux also uses by default. */
-#define TFTP_PORT_MIN		32768
-#define TFTP_PORT_MAX		60999
-#define TFTP_PORTS		(TFTP_PORT_MAX - TFTP_PORT_MIN + 1)
-#define TFTP_PORT_TRIES		8
+/* Server ports: limits tftp_port_min..tftp_port_max (settable). */
+#define TFTP_PORTS		65536
+#define TFTP_PORT_TRIES		64	/* ports looked at per session */
 
 #define TFTP_TABLE_BITS		9
 #define TFTP_CLIENT_BITS	8
@@ -41,6 +51,18 @@
 #define TFTP_RETRIES		5	/* sends after the first, then give up */
 #define TFTP_RTO_CAP		4	/* seconds, unless `timeout` is longer */
 #define TFTP_MESSAGE_MAX	128	/* of an error message in an event */
+
+/* Half-open: a send each second, the request's and 2 more, then the end. */
+#define TFTP_HALF_OPEN_RTO	1	/* seconds */
+#define TFTP_HALF_OPEN_RETRIES	2
+#define TFTP_EVICT_TRIES	4	/* evictions one request may make */
+
+/*
+ * What one timer run or one ACK may send: a window of at most 256 blocks
+ * and 1 MiB of payload, whatever windowsize the client and the limit allow.
+ */
+#define TFTP_WINDOW_BLOCKS_MAX	256
+#define TFTP_WINDOW_BYTES_MAX	SZ_1M
 
 struct tftp_bucket {
 	struct hlist_head head;
@@ -52,10 +74,14 @@ struct tftp_client {
 	struct hlist_node node;		/* under its bucket's lock only */
 	__be32 addr;
 	u32 sessions;
+	struct list_head half_open;	/* its half-open sessions, oldest first */
 };
 
 struct pxe_tftp_net {
 	atomic_t sessions;
+	hsiphash_key_t key;		/* of both tables: clients pick addresses */
+	spinlock_t half_open_lock;
+	struct list_head half_open;	/* struct tftp_session, oldest first */
 	struct tftp_bucket table[1 << TFTP_TABLE_BITS];	/* by server port */
 	struct tftp_bucket clients[1 << TFTP_CLIENT_BITS];
 	unsigned long ports[BITS_TO_LONGS(TFTP_PORTS)];	/* in use */
@@ -80,6 +106,7 @@ struct tftp_session {
 	u8 opts;			/* options in the OACK */
 	u8 retries;			/* sends since the last progress */
 	u8 timeout;			/* seconds */
+	bool established;		/* the client has ACKed */
 	u8 mac[ETH_ALEN];		/* client's Ethernet address */
 	u16 blksize;
 	u16 windowsize;
@@ -95,47 +122,59 @@ struct tftp_session {
 	struct tftp_netascii na;	/* netascii: where block acked+1 starts */
 	u64 start_ns;
 	struct timer_list timer;	/* retransmit */
+	struct list_head half_open;	/* until established; half_open_lock */
+	struct list_head client_half_open; /* the same; client bucket's lock */
 	struct rcu_head rcu;
 };
 
 static struct tftp_bucket *session_bucket(struct pxe_tftp_net *tn, __be16 port)
 {
-	return &tn->table[hash_32((__force u32)port, TFTP_TABLE_BITS)];
+	u32 hash = hsiphash_1u32((__force u32)port, &tn->key);
+
+	return &tn->table[hash & (ARRAY_SIZE(tn->table) - 1)];
 }
 
 static struct tftp_bucket *client_bucket(struct pxe_tftp_net *tn, __be32 addr)
 {
-	return &tn->clients[hash_32((__force u32)addr, TFTP_CLIENT_BITS)];
+	u32 hash = hsiphash_1u32((__force u32)addr, &tn->key);
+
+	return &tn->clients[hash & (ARRAY_SIZE(tn->clients) - 1)];
 }
 
-/* Counts a session for @addr unless it has @limit already.  BH off. */
-static bool client_get(struct pxe_tftp_net *tn, __be32 addr, u32 limit)
+/*
+ * Counts a session for @addr unless it has @limit already (-ENOSPC) or its
+ * first session finds no memory to count it in (-ENOMEM).  BH off.
+ */
+static int client_get(struct pxe_tftp_net *tn, __be32 addr, u32 limit)
 {
 	struct tftp_bucket *b = client_bucket(tn, addr);
 	struct tftp_client *c;
-	bool ok = false;
+	int err = -ENOSPC;
 
 	spin_lock(&b->lock);
 	hlist_for_each_entry(c, &b->head, node)
 		if (c->addr == addr)
 			goto found;
 	c = kmalloc(sizeof(*c), GFP_ATOMIC);
-	if (!c)
+	if (!c) {
+		err = -ENOMEM;
 		goto out;
+	}
 	c->addr = addr;
 	c->sessions = 0;
+	INIT_LIST_HEAD(&c->half_open);
 	hlist_add_head(&c->node, &b->head);
 found:
 	if (c->sessions < limit) {
 		c->sessions++;
-		ok = true;
+		err = 0;
 	} else if (!c->sessions) {
 		hlist_del(&c->node);
 		kfree(c);
 	}
 out:
 	spin_unlock(&b->lock);
-	return ok;
+	return err;
 }
 
 static void client_put(struct pxe_tftp_net *tn, __be32 addr)
@@ -156,28 +195,92 @@ static void client_put(struct pxe_tftp_net *tn, __be32 addr)
 	spin_unlock(&b->lock);
 }
 
-/* A free server port, reserved; 0 when none is found. */
-static __be16 port_alloc(struct pxe_tftp_net *tn)
+/* @s, half-open, joins its client's list; its place is counted already. */
+static void client_half_open_add(struct pxe_tftp_net *tn,
+				 struct tftp_session *s)
 {
+	struct tftp_bucket *b = client_bucket(tn, s->client);
+	struct tftp_client *c;
+
+	spin_lock(&b->lock);
+	hlist_for_each_entry(c, &b->head, node)
+		if (c->addr == s->client) {
+			list_add_tail(&s->client_half_open, &c->half_open);
+			break;
+		}
+	spin_unlock(&b->lock);
+}
+
+/*
+ * Would the stack deliver a datagram from @saddr:@sport to @daddr:@dport
+ * on @dev to a local socket?  udp4_lib_lookup() is exported only with
+ * nf_socket or nf_tproxy (Debian builds both); without them we cannot
+ * tell, and say no.  Under RCU.
+ */
+static bool udp_socket_takes(const struct net_device *dev, __be32 saddr,
+			     __be16 sport, __be32 daddr, __be16 dport)
+{
+#if IS_ENABLED(CONFIG_NF_SOCKET_IPV4) || IS_ENABLED(CONFIG_NF_TPROXY_IPV4)
+	struct sock *sk;
+
+	sk = udp4_lib_lookup(dev_net(dev), saddr, sport, daddr, dport,
+			     dev->ifindex);
+	if (!sk)
+		return false;
+	sock_put(sk);
+	return true;
+#else
+	return false;
+#endif
+}
+
+/* A random port of the range; never one a session started in. */
+static u16 port_random(const struct pxe_limits *limits)
+{
+	u16 min = READ_ONCE(limits->tftp_port_min);
+	u16 max = READ_ONCE(limits->tftp_port_max);
+
+	if (max < min)		/* a change seen half-way */
+		max = min;
+	return min + get_random_u32_below(max - min + 1);
+}
+
+/*
+ * A free server port of the range for a session with the sender of @rx,
+ * reserved; 0 when none is found.  A port where a local socket would take
+ * this client's datagrams is left to that socket.
+ */
+static __be16 port_alloc(struct pxe_tftp_net *tn, const struct pxe_rx *rx)
+{
+	const struct pxe_limits *limits = &rx->pn->limits;
+	u16 min = READ_ONCE(limits->tftp_port_min);
+	u16 max = READ_ONCE(limits->tftp_port_max);
 	unsigned long bit;
 	int i;
 
-	for (i = 0; i < TFTP_PORT_TRIES; i++) {
-		bit = find_next_zero_bit(tn->ports, TFTP_PORTS,
-					 get_random_u32_below(TFTP_PORTS));
-		if (bit >= TFTP_PORTS)
-			bit = find_first_zero_bit(tn->ports, TFTP_PORTS);
-		if (bit >= TFTP_PORTS)
+	if (max < min)
+		return 0;
+	bit = port_random(limits);
+	for (i = 0; i < TFTP_PORT_TRIES; i++, bit++) {
+		/* From a random port up, wrapping once past the top. */
+		bit = find_next_zero_bit(tn->ports, max + 1, bit);
+		if (bit > max)
+			bit = find_next_zero_bit(tn->ports, max + 1, min);
+		if (bit > max)
 			return 0;
-		if (!test_and_set_bit(bit, tn->ports))
-			return htons(TFTP_PORT_MIN + bit);
+		if (test_and_set_bit(bit, tn->ports))
+			continue;	/* taken by another CPU just now */
+		if (!udp_socket_takes(rx->link->dev, rx->saddr, rx->sport,
+				      rx->daddr, htons(bit)))
+			return htons(bit);
+		clear_bit(bit, tn->ports);
 	}
 	return 0;
 }
 
 static void port_free(struct pxe_tftp_net *tn, __be16 port)
 {
-	clear_bit(ntohs(port) - TFTP_PORT_MIN, tn->ports);
+	clear_bit(ntohs(port), tn->ports);
 }
 
 /* The start of a monitor event about a transfer; NULL when nobody listens. */
@@ -274,7 +377,7 @@ static void send_error(const struct pxe_rx *rx, __be16 sport, u16 code,
 static void refuse(const struct pxe_rx *rx, const char *file, u16 code,
 		   const char *message)
 {
-	__be16 sport = htons(TFTP_PORT_MIN + get_random_u32_below(TFTP_PORTS));
+	__be16 sport = htons(port_random(&rx->pn->limits));
 
 	send_error(rx, sport, code, message);
 	event_error(rx->pn, rx->link, rx->saddr, rx->sport, file, code,
@@ -365,6 +468,8 @@ static void arm_timer(struct tftp_session *s)
 	unsigned int cap = max_t(unsigned int, s->timeout, TFTP_RTO_CAP);
 	unsigned int rto = min_t(unsigned int, s->timeout << s->retries, cap);
 
+	if (!s->established)
+		rto = TFTP_HALF_OPEN_RTO;
 	mod_timer(&s->timer, jiffies + rto * HZ);
 }
 
@@ -401,6 +506,28 @@ static void send_oack(struct tftp_session *s)
 	arm_timer(s);
 }
 
+/* Off the half-open lists (those an evictor did not take it off already). */
+static void half_open_del(struct pxe_tftp_net *tn, struct tftp_session *s)
+{
+	struct tftp_bucket *b = client_bucket(tn, s->client);
+
+	spin_lock(&tn->half_open_lock);
+	list_del_init(&s->half_open);
+	spin_unlock(&tn->half_open_lock);
+	spin_lock(&b->lock);
+	list_del_init(&s->client_half_open);
+	spin_unlock(&b->lock);
+}
+
+/* The client ACKed: the session is a real one.  Under its lock. */
+static void session_establish(struct tftp_session *s)
+{
+	if (s->established)
+		return;
+	s->established = true;
+	half_open_del(s->link->pn->tftp, s);
+}
+
 /* Ends @s, under its lock; it is freed after a grace period. */
 static void session_end(struct tftp_session *s)
 {
@@ -408,6 +535,8 @@ static void session_end(struct tftp_session *s)
 	struct tftp_bucket *b = session_bucket(tn, s->port);
 
 	s->state = TFTP_ENDED;
+	if (!s->established)
+		half_open_del(tn, s);
 	timer_delete(&s->timer);
 	spin_lock(&b->lock);
 	hlist_del_rcu(&s->node);
@@ -430,7 +559,14 @@ static void session_timer(struct timer_list *t)
 	if (s->state == TFTP_ENDED)
 		goto out;
 	pn = s->link->pn;
-	if (++s->retries > TFTP_RETRIES) {
+	if (!s->established && ++s->retries > TFTP_HALF_OPEN_RETRIES) {
+		pxe_stat_inc(pn, PXE_STAT_TFTP_HALF_OPEN_EXPIRED);
+		pxe_stat_inc(pn, PXE_STAT_TFTP_TIMEOUTS);
+		session_event(s, PXE_TFTP_EV_TIMEOUT);
+		session_end(s);
+		goto out;
+	}
+	if (s->established && ++s->retries > TFTP_RETRIES) {
 		pxe_stat_inc(pn, PXE_STAT_TFTP_TIMEOUTS);
 		session_event(s, PXE_TFTP_EV_TIMEOUT);
 		session_end(s);
@@ -465,6 +601,7 @@ static void session_ack(struct tftp_session *s, u16 block)
 			pxe_stat_inc(pn, PXE_STAT_TFTP_DROP_MALFORMED);
 			return;
 		}
+		session_establish(s);
 		s->state = TFTP_SENDING;
 		s->retries = 0;
 		send_window(s);
@@ -483,6 +620,7 @@ static void session_ack(struct tftp_session *s, u16 block)
 		pxe_stat_inc(pn, PXE_STAT_TFTP_RX_DUP_ACK);
 		return;
 	}
+	session_establish(s);
 	k = s->acked + ahead;
 	if (k == s->blocks) {
 		session_done(s);
@@ -532,6 +670,10 @@ found:
 	if (s->link != rx->link)
 		return false;
 	if (s->client != rx->saddr || s->client_port != rx->sport) {
+		/* A socket bound since the session started keeps its mail. */
+		if (udp_socket_takes(rx->link->dev, rx->saddr, rx->sport,
+				     rx->daddr, rx->dport))
+			return false;
 		send_error(rx, rx->dport, TFTP_EBADID, "Unknown transfer ID");
 		return true;
 	}
@@ -571,24 +713,107 @@ static void negotiate(struct tftp_session *s, const struct tftp_msg *msg,
 	if ((msg->opts & TFTP_OPT_WINDOWSIZE) &&
 	    msg->windowsize >= TFTP_WINDOWSIZE_MIN &&
 	    msg->windowsize <= TFTP_WINDOWSIZE_MAX) {
-		s->windowsize = min_t(u64, msg->windowsize,
-				      READ_ONCE(limits->tftp_windowsize));
+		u32 cap = min(TFTP_WINDOW_BLOCKS_MAX,
+			      TFTP_WINDOW_BYTES_MAX / s->blksize);
+
+		s->windowsize = min3(msg->windowsize,
+				     (u64)READ_ONCE(limits->tftp_windowsize),
+				     (u64)cap);
 		s->opts |= TFTP_OPT_WINDOWSIZE;
 	}
 }
 
-/* Takes a place under both session limits, or none. */
-static bool reserve(struct pxe_tftp_net *tn, const struct pxe_rx *rx)
+/*
+ * Ends @s, taken off a half-open list, unless its client ACKed meanwhile;
+ * true when that (or its own end meanwhile, by its timer) made room.
+ * Softirq, under RCU, which keeps @s's memory.
+ */
+static bool evict(struct tftp_session *s, struct pxe_net *pn)
+{
+	bool room;
+
+	spin_lock(&s->lock);
+	room = s->state == TFTP_ENDED;
+	if (!room && !s->established) {
+		pxe_stat_inc(pn, PXE_STAT_TFTP_HALF_OPEN_EVICTED);
+		session_end(s);
+		room = true;
+	}
+	spin_unlock(&s->lock);
+	return room;
+}
+
+/* Ends the oldest half-open session; false when there is none. */
+static bool evict_half_open(struct pxe_tftp_net *tn, struct pxe_net *pn)
+{
+	struct tftp_session *s;
+
+	do {
+		spin_lock(&tn->half_open_lock);
+		s = list_first_entry_or_null(&tn->half_open,
+					     struct tftp_session, half_open);
+		if (s)
+			list_del_init(&s->half_open);
+		spin_unlock(&tn->half_open_lock);
+		if (!s)
+			return false;
+	} while (!evict(s, pn));
+	return true;
+}
+
+/* Ends the oldest half-open session of client @addr; false when none. */
+static bool evict_client_half_open(struct pxe_tftp_net *tn,
+				   struct pxe_net *pn, __be32 addr)
+{
+	struct tftp_bucket *b = client_bucket(tn, addr);
+	struct tftp_session *s;
+	struct tftp_client *c;
+
+	do {
+		s = NULL;
+		spin_lock(&b->lock);
+		hlist_for_each_entry(c, &b->head, node)
+			if (c->addr == addr) {
+				s = list_first_entry_or_null(&c->half_open,
+							     struct tftp_session,
+							     client_half_open);
+				break;
+			}
+		if (s)
+			list_del_init(&s->client_half_open);
+		spin_unlock(&b->lock);
+		if (!s)
+			return false;
+	} while (!evict(s, pn));
+	return true;
+}
+
+/*
+ * Takes a place under both session limits, or none (-ENOSPC, or -ENOMEM
+ * when the client's count cannot be made).  When a limit is reached, the
+ * oldest half-open session (of the client, of the namespace) gives way.
+ */
+static int reserve(struct pxe_tftp_net *tn, const struct pxe_rx *rx)
 {
 	const struct pxe_limits *limits = &rx->pn->limits;
+	int tries = 0, err;
 
-	if (atomic_inc_return(&tn->sessions) > READ_ONCE(limits->tftp_sessions))
-		goto full;
-	if (client_get(tn, rx->saddr, READ_ONCE(limits->tftp_per_client)))
-		return true;
-full:
-	atomic_dec(&tn->sessions);
-	return false;
+	while ((err = client_get(tn, rx->saddr,
+				 READ_ONCE(limits->tftp_per_client))))
+		if (err == -ENOMEM || tries++ == TFTP_EVICT_TRIES ||
+		    !evict_client_half_open(tn, rx->pn, rx->saddr))
+			return err;
+	tries = 0;
+	while (atomic_inc_return(&tn->sessions) >
+	       READ_ONCE(limits->tftp_sessions)) {
+		atomic_dec(&tn->sessions);
+		if (tries++ == TFTP_EVICT_TRIES ||
+		    !evict_half_open(tn, rx->pn)) {
+			client_put(tn, rx->saddr);
+			return -ENOSPC;
+		}
+	}
+	return 0;
 }
 
 static void unreserve(struct pxe_tftp_net *tn, __be32 client)
@@ -613,6 +838,8 @@ static void session_start(struct tftp_session *s, const struct pxe_rx *rx)
 	s->start_ns = ktime_get_ns();
 	spin_lock_init(&s->lock);
 	timer_setup(&s->timer, session_timer, 0);
+	INIT_LIST_HEAD(&s->half_open);
+	INIT_LIST_HEAD(&s->client_half_open);
 	atomic_inc(&image->active);
 	atomic64_inc(&image->downloads);
 	pxe_stat_inc(rx->pn, PXE_STAT_TFTP_SESSIONS);
@@ -620,6 +847,10 @@ static void session_start(struct tftp_session *s, const struct pxe_rx *rx)
 
 	/* Locked before it is visible: its first ACK waits for the send. */
 	spin_lock(&s->lock);
+	spin_lock(&tn->half_open_lock);
+	list_add_tail(&s->half_open, &tn->half_open);
+	spin_unlock(&tn->half_open_lock);
+	client_half_open_add(tn, s);
 	spin_lock(&b->lock);
 	hlist_add_head_rcu(&s->node, &b->head);
 	spin_unlock(&b->lock);
@@ -639,6 +870,7 @@ static void rcv_rrq(const struct pxe_rx *rx, const struct tftp_msg *msg)
 	char name[PXE_IMAGE_NAME_MAX];
 	struct tftp_session *s;
 	struct pxe_image *image;
+	int err;
 
 	image = NULL;
 	if (tftp_normalise_path(msg->filename, name, sizeof(name)) >= 0)
@@ -652,14 +884,18 @@ static void rcv_rrq(const struct pxe_rx *rx, const struct tftp_msg *msg)
 		refuse(rx, name, TFTP_EOPTNEG, "option refused");
 		goto put;
 	}
-	if (!reserve(tn, rx))
+	err = reserve(tn, rx);
+	if (err == -ENOMEM)
+		goto nomem;
+	if (err)
 		goto limit;
 	s = kzalloc(sizeof(*s), GFP_ATOMIC);
-	if (!s) {
-		pxe_stat_inc(rx->pn, PXE_STAT_TFTP_DROP_NOMEM);
-		goto unreserve;
-	}
-	s->port = port_alloc(tn);
+	if (!s)
+		goto nomem_unreserve;
+	s->port = port_alloc(tn, rx);
+	/* Ports run out before sessions when the range is small. */
+	if (!s->port && evict_half_open(tn, rx->pn))
+		s->port = port_alloc(tn, rx);
 	if (!s->port) {
 		kfree(s);
 		unreserve(tn, rx->saddr);
@@ -675,8 +911,11 @@ limit:
 	pxe_stat_inc(rx->pn, PXE_STAT_TFTP_DROP_LIMIT);
 	refuse(rx, name, TFTP_EUNDEF, "too many transfers; try again later");
 	goto put;
-unreserve:
+nomem_unreserve:
 	unreserve(tn, rx->saddr);
+nomem:
+	/* No answer: the client asks again, as after a lost reply. */
+	pxe_stat_inc(rx->pn, PXE_STAT_TFTP_DROP_NOMEM);
 put:
 	pxe_image_put(image);
 }
@@ -765,13 +1004,19 @@ int pxe_tftp_net_init(struct pxe_net *pn)
 	struct pxe_tftp_net *tn;
 	unsigned int i;
 
-	tn = kvzalloc(sizeof(*tn), GFP_KERNEL);
+	tn = kvzalloc(sizeof(*tn), GFP_KERNEL_ACCOUNT);
 	if (!tn)
 		return -ENOMEM;
+	get_random_bytes(&tn->key, sizeof(tn->key));
+	spin_lock_init(&tn->half_open_lock);
+	INIT_LIST_HEAD(&tn->half_open);
 	for (i = 0; i < ARRAY_SIZE(tn->table); i++)
 		spin_lock_init(&tn->table[i].lock);
 	for (i = 0; i < ARRAY_SIZE(tn->clients); i++)
 		spin_lock_init(&tn->clients[i].lock);
+	/* main.c sets the other limits; the port range is ours. */
+	pn->limits.tftp_port_min = PXE_DEFAULT_TFTP_PORT_MIN;
+	pn->limits.tftp_port_max = PXE_DEFAULT_TFTP_PORT_MAX;
 	pn->tftp = tn;
 	return 0;
 }
@@ -783,8 +1028,11 @@ void pxe_tftp_net_exit(struct pxe_net *pn)
 	/* The links went first and took their sessions: this is a backstop. */
 	sessions_end(tn, NULL);
 	WARN_ON_ONCE(atomic_read(&tn->sessions));
-	/* Sessions are freed by RCU callbacks, which must not outlive us. */
-	rcu_barrier();
-	kvfree(tn);
+}
+
+/* After an rcu_barrier(): no RCU callback of a session runs any more. */
+void pxe_tftp_net_free(struct pxe_net *pn)
+{
+	kvfree(pn->tftp);
 	pn->tftp = NULL;
 }

@@ -19,9 +19,19 @@
 #define PXE_TX_HEADERS	(sizeof(struct iphdr) + sizeof(struct udphdr))
 #define PXE_TX_TTL	64
 
+/*
+ * The largest UDP payload of one unfragmented reply.  IPv4 needs an MTU of
+ * at least 68 (RFC 791; below it the kernel removes the device's IPv4
+ * addresses), so a smaller MTU counts as 68: the result is never below 40
+ * and callers may subtract their own headers from it.  A DHCP reply (at
+ * least 300 bytes) does not fit a device whose MTU is below 328; it is not
+ * sent and counts in tx_errors.
+ */
 unsigned int pxe_tx_max_payload(const struct pxe_link *link)
 {
-	return READ_ONCE(link->dev->mtu) - PXE_TX_HEADERS;
+	unsigned int mtu = READ_ONCE(link->dev->mtu);
+
+	return max_t(unsigned int, mtu, IPV4_MIN_MTU) - PXE_TX_HEADERS;
 }
 
 struct sk_buff *pxe_tx_alloc(const struct pxe_tx *tx, unsigned int len,
@@ -159,5 +169,11 @@ int pxe_tx_pages(const struct pxe_tx *tx, const void *hdr,
 		offset += n;
 		len -= n;
 	}
+	/*
+	 * The image's pages are shared with every other transfer: whoever
+	 * would write into the frags (a checksum helper, a tap) must copy.
+	 */
+	if (i)
+		skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
 	return pxe_tx_send(tx, skb);
 }

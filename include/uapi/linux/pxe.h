@@ -136,7 +136,7 @@ enum pxe_attr {
 	PXE_A_HOST_NAME,	/* string, < PXE_NAME_MAX */
 
 	PXE_A_BOOT_ID,		/* u32 */
-	PXE_A_BOOT_ARCH,	/* u16, RFC 4578 client architecture */
+	PXE_A_BOOT_ARCH,	/* u16, option 93 code (IANA registry) */
 	PXE_A_BOOT_VENDOR,	/* string: option 60 prefix, < PXE_NAME_MAX */
 	PXE_A_BOOT_USER_CLASS,	/* string: one user class, < PXE_NAME_MAX */
 	PXE_A_BOOT_MAC,		/* binary, 6 bytes */
@@ -186,6 +186,15 @@ enum pxe_attr {
 	PXE_A_LIMIT_TFTP_WINDOWSIZE,	/* u32, largest windowsize granted */
 	PXE_A_IMAGE_MEMORY_USED,	/* u64, bytes held by images (reply) */
 	PXE_A_TFTP_SESSIONS_ACTIVE,	/* u32, sessions now (reply) */
+	PXE_A_LIMIT_TFTP_PORT_MIN,	/* u16, lowest transfer port (>= 1024) */
+	PXE_A_LIMIT_TFTP_PORT_MAX,	/* u16, highest transfer port */
+
+	/*
+	 * A second option 93 code a boot rule also matches, only with
+	 * BOOT_ARCH: RFC 4578 as first published swaps 7 (x64 UEFI) and 9
+	 * (EFI byte code), so pxectl's "efi-x64" names both.
+	 */
+	PXE_A_BOOT_ARCH_ALT,	/* u16 */
 
 	__PXE_A_MAX
 };
@@ -279,6 +288,11 @@ enum pxe_stat {
 	PXE_STAT_TFTP_TX_ERROR_8,
 
 	PXE_STAT_TX_ERRORS,		/* replies the device refused */
+
+	PXE_STAT_TFTP_HALF_OPEN_EVICTED, /* unacknowledged, ended for a request */
+	PXE_STAT_TFTP_HALF_OPEN_EXPIRED, /* unacknowledged, ended after 3 s */
+
+	PXE_STAT_MONITOR_DROP_NOMEM,	/* events not sent: no memory */
 
 	__PXE_STAT_MAX
 };

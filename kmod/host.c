@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pxe: reservations (hosts).
+ *
+ * Reservations are per namespace, hashed by MAC and by address, written
+ * under pxe_net.lock and read under RCU.
+ */
+#include <linux/etherdevice.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+
+#include "dhcp.h"
+
+#define HOST_HASH_MASK ((1U << PXE_HOST_HASH_BITS) - 1)
+
+static u32 host_mac_hash(struct pxe_dhcp_net *dn, const u8 *mac)
+{
+	return hsiphash(mac, ETH_ALEN, &dn->host_key) & HOST_HASH_MASK;
+}
+
+static u32 host_addr_hash(struct pxe_dhcp_net *dn, __be32 addr)
+{
+	return hsiphash_1u32((__force u32)addr, &dn->host_key) &
+	       HOST_HASH_MASK;
+}
+
+/* ---- reservations ----------------------------------------------------- */
+
+const struct pxe_host *pxe_host_by_mac(struct pxe_dhcp_net *dn, const u8 *mac)
+{
+	struct pxe_host *host;
+
+	hlist_for_each_entry_rcu(host, &dn->hosts_by_mac[host_mac_hash(dn, mac)],
+				 by_mac, lockdep_is_held(&dn->pn->lock))
+		if (ether_addr_equal(host->mac, mac))
+			return host;
+	return NULL;
+}
+
+const struct pxe_host *pxe_host_by_addr(struct pxe_dhcp_net *dn, __be32 addr)
+{
+	struct pxe_host *host;
+
+	hlist_for_each_entry_rcu(host, &dn->hosts_by_addr[host_addr_hash(dn, addr)],
+				 by_addr, lockdep_is_held(&dn->pn->lock))
+		if (host->addr == addr)
+			return host;
+	return NULL;
+}
+
+/* ---- hosts ------------------------------------------------------------ */
+
+static bool addr_in_some_subnet(struct pxe_dhcp_net *dn, __be32 addr)
+{
+	struct pxe_pool *pool;
+
+	list_for_each_entry(pool, &dn->pools, node)
+		if (!pool->proxy && pxe_in_subnet(pool, addr))
+			return true;
+	return false;
+}
+
+int pxe_nl_host_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pxe_net *pn = pxe_net(genl_info_net(info));
+	struct pxe_dhcp_net *dn = pn->dhcp;
+	struct nlattr **a = info->attrs;
+	struct pxe_host *host;
+	int err = 0;
+
+	if (GENL_REQ_ATTR_CHECK(info, PXE_A_HOST_MAC) ||
+	    GENL_REQ_ATTR_CHECK(info, PXE_A_HOST_ADDR))
+		return -EINVAL;
+	host = kzalloc(sizeof(*host), GFP_KERNEL_ACCOUNT);
+	if (!host)
+		return -ENOMEM;
+	memcpy(host->mac, nla_data(a[PXE_A_HOST_MAC]), ETH_ALEN);
+	host->addr = nla_get_in_addr(a[PXE_A_HOST_ADDR]);
+	if (a[PXE_A_HOST_NAME])
+		nla_strscpy(host->name, a[PXE_A_HOST_NAME], sizeof(host->name));
+
+	mutex_lock(&pn->lock);
+	if (pxe_host_by_mac(dn, host->mac)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_HOST_MAC],
+				    "MAC already has a reservation");
+		err = -EEXIST;
+	} else if (!addr_in_some_subnet(dn, host->addr)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_HOST_ADDR],
+				    "reservation is outside every pool");
+		err = -EINVAL;
+	} else if (pxe_host_by_addr(dn, host->addr)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_HOST_ADDR],
+				    "address is reserved for another MAC");
+		err = -EEXIST;
+	} else {
+		hlist_add_head_rcu(&host->by_mac,
+				   &dn->hosts_by_mac[host_mac_hash(dn, host->mac)]);
+		hlist_add_head_rcu(&host->by_addr,
+				   &dn->hosts_by_addr[host_addr_hash(dn, host->addr)]);
+		pn->gen++;
+		host = NULL;
+	}
+	mutex_unlock(&pn->lock);
+	kfree(host);
+	return err;
+}
+
+int pxe_nl_host_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pxe_net *pn = pxe_net(genl_info_net(info));
+	struct pxe_host *host;
+
+	if (GENL_REQ_ATTR_CHECK(info, PXE_A_HOST_MAC))
+		return -EINVAL;
+	mutex_lock(&pn->lock);
+	host = (struct pxe_host *)pxe_host_by_mac(pn->dhcp,
+				nla_data(info->attrs[PXE_A_HOST_MAC]));
+	if (host) {
+		hlist_del_rcu(&host->by_mac);
+		hlist_del_rcu(&host->by_addr);
+		kfree_rcu(host, rcu);
+		pn->gen++;
+	} else {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PXE_A_HOST_MAC],
+				    "no reservation for this MAC");
+	}
+	mutex_unlock(&pn->lock);
+	return host ? 0 : -ENOENT;
+}
+
+static int fill_host(struct sk_buff *skb, const struct pxe_host *host,
+		     struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &pxe_family, NLM_F_MULTI, PXE_CMD_HOST_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put(skb, PXE_A_HOST_MAC, ETH_ALEN, host->mac) ||
+	    nla_put_in_addr(skb, PXE_A_HOST_ADDR, host->addr) ||
+	    (host->name[0] &&
+	     nla_put_string(skb, PXE_A_HOST_NAME, host->name))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Dump cursor: cb->args[0] is the number of hosts already sent. */
+int pxe_nl_host_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct pxe_net *pn = pxe_net(sock_net(skb->sk));
+	long done = cb->args[0], i = 0;
+	struct pxe_host *host;
+	int bucket, err = 0;
+
+	mutex_lock(&pn->lock);
+	cb->seq = pn->gen;
+	for (bucket = 0; bucket < ARRAY_SIZE(pn->dhcp->hosts_by_mac) && !err;
+	     bucket++)
+		hlist_for_each_entry(host, &pn->dhcp->hosts_by_mac[bucket],
+				     by_mac) {
+			if (i++ < done)
+				continue;
+			err = fill_host(skb, host, cb);
+			if (err)
+				break;
+			done++;
+		}
+	mutex_unlock(&pn->lock);
+	cb->args[0] = done;
+	if (err && err != -EMSGSIZE)
+		return err;
+	return skb->len;
+}
+
+void pxe_host_net_init(struct pxe_dhcp_net *dn)
+{
+	get_random_bytes(&dn->host_key, sizeof(dn->host_key));
+}
+
+/* After a grace period: no reader is left. */
+void pxe_host_net_exit(struct pxe_dhcp_net *dn)
+{
+	struct pxe_host *host;
+	struct hlist_node *n;
+	int bucket;
+
+	for (bucket = 0; bucket < ARRAY_SIZE(dn->hosts_by_mac); bucket++)
+		hlist_for_each_entry_safe(host, n, &dn->hosts_by_mac[bucket],
+					  by_mac)
+			kfree(host);
+}
