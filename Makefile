@@ -5,10 +5,14 @@
 #   make                 kmod/pxe.ko (against KDIR) and ctl/pxectl
 #   make modules-all     the module for every target kernel: build/KVER/kmod/pxe.ko
 #   make check           install what is missing, build, run every test
+#   make debug-kernel    build (once, cached) the KASAN/lockdep/kmemleak kernel
 #   make demo            a VM network-boots a second VM from the module
 #   make bench           pxe against dnsmasq, Kea, tftpd-hpa, atftpd: docs/BENCHMARKS.md
 #   make style           checkpatch over our sources
 #   make fuzz            the codecs' libFuzzer targets, FUZZ_TIME seconds each
+#   make fuzz-vm         packet and netlink fuzzing of the module in a VM,
+#                        SECONDS=N each (default 60), on KVER (default: the
+#                        debug kernel, else 6.1): docs/fuzzing-vm.md
 #   make sparse KVER=..  sparse, failing on any warning (or: make C=1)
 
 TOP := $(CURDIR)
@@ -27,8 +31,8 @@ MOD_SRCS := $(KMOD_SRCS) include/uapi/linux/pxe.h
 # W=1 warnings are errors: kmod/Kbuild adds -Werror.
 KBUILD_ARGS := W=1
 
-.PHONY: all module ctl modules-all kbuild sparse style deps ksrc check fuzz demo bench \
-	install clean
+.PHONY: all module ctl modules-all kbuild sparse style deps ksrc check fuzz fuzz-vm demo \
+	bench install clean debug-kernel
 
 all: module ctl
 
@@ -75,8 +79,21 @@ check:
 	@$(TOP)/scripts/ksrc
 	@$(TOP)/selftests/check
 
+# Prints image=, kdir= and release=; then `make kbuild KVER=<release>` and
+# `selftests/vm-run -k <release>` work as with Debian's kernels.
+debug-kernel: deps
+	@$(TOP)/scripts/debug-kernel
+
 fuzz: deps
 	$(MAKE) -C selftests/fuzz run
+
+# KVER only when given (the default above is for the builds); SECONDS is
+# per fuzzer.
+FUZZ_VM_KVER = $(if $(filter command line environment,$(origin KVER)),$(KVER),$(shell $(TOP)/selftests/fuzz-vm/run --kernel))
+fuzz-vm: ctl
+	@$(TOP)/scripts/ksrc -q >/dev/null
+	$(MAKE) --no-print-directory kbuild KVER=$(FUZZ_VM_KVER)
+	FUZZ_SECONDS=$(or $(SECONDS),60) $(TOP)/selftests/fuzz-vm/run -k $(FUZZ_VM_KVER)
 
 demo: deps
 	@$(TOP)/scripts/demo
