@@ -76,7 +76,7 @@ expect_error "pxectl: pool add p1: invalid lease '0' (expected a number from 1 t
 	pxe1 pool add p1 dev srv0 range 10.0.1.10 10.0.1.20 lease 0
 expect_error "pxectl: host add: invalid MAC '52:54:00:12:34' (expected a MAC address like 52:54:00:12:34:56)" \
 	pxe1 host add 52:54:00:12:34 ip 10.0.1.5
-expect_error "pxectl: boot add: invalid arch 'efi-x65' (expected bios, efi-ia32, efi-bc, efi-x64, efi-arm32, efi-arm64, efi-x64-http, efi-arm64-http or a number from 0 to 65535)" \
+expect_error "pxectl: boot add: invalid arch 'efi-x65' (expected bios, efi-ia32, efi-x64, efi-bc, efi-arm32, efi-arm64, efi-ia32-http, efi-x64-http, efi-arm64-http, rpi or a number from 0 to 65535)" \
 	pxe1 boot add arch efi-x65 file x
 expect_error "pxectl: boot add: missing argument 'file PATH'" pxe1 boot add arch bios
 expect_error "pxectl: boot del: invalid ID 'x' (expected a number from 1 to 4294967295)" \

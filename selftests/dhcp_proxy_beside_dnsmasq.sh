@@ -48,7 +48,8 @@ capture_start "$ns2" cli0 "$WORK/proxy.pcap"
 behaviour plain_client_gets_dnsmasq_lease_and_no_boot_file
 udhcpc_once "$ns2" cli0 "$WORK/plain"
 ip_in "$(env_of "$WORK/plain.bound" ip)" 10.0.1.50 10.0.1.80
-expect_eq "plain boot_file" "" "$(env_of "$WORK/plain.bound" boot_file)"
+got=$(env_of "$WORK/plain.bound" boot_file)	# fails the test when the query fails
+expect_eq "plain boot_file" "" "$got"
 expect_eq "leases of the proxy" "[]" "$(pxe1 -j lease show)"
 
 behaviour pxe_discover_gets_dnsmasq_offer_and_proxy_offer

@@ -25,29 +25,6 @@ source "$(dirname "$0")/lib_dhcp.sh"
 
 cleanup_test() { dhcp_lib_cleanup; }
 
-# client NS ARGS...: one message from NS (dhcp_client.py); the reply's JSON.
-client() {
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$PYTHON" "$SELFTESTS/dhcp_client.py" "$@"
-}
-
-# field JSON EXPR: EXPR over the reply `j` (options: j['options']['54']).
-field() { json_query "$2" <<<"$1"; }
-
-# dora NS DEV MAC: DISCOVER + SELECTING REQUEST; prints the ACKed address.
-dora() {
-	local offer ack addr
-	# Command substitutions run without set -e: every step says so itself.
-	offer=$(client "$1" --dev "$2" --mac "$3" discover) || return 1
-	addr=$(field "$offer" 'j["yiaddr"]')
-	ack=$(client "$1" --dev "$2" --mac "$3" request --requested "$addr" \
-		--server-id 10.0.1.1) || return 1
-	expect_eq "reply to the REQUEST for $addr" 5 "$(field "$ack" 'j["type"]')" >&2 ||
-		return 1
-	echo "$addr"
-}
-
 ensure_module
 dhcp_pair
 netns_add "$ns3"
@@ -61,25 +38,25 @@ ours=0a000101	# 10.0.1.1, option 54 as hex
 
 behaviour init_reboot_off_subnet_is_naked_stranger_gets_silence
 naks=$(stat_of "$ns1" dhcp_tx_nak)
-reply=$(client "$ns2" --dev cli0 --mac 02:00:00:00:01:01 request --requested 10.0.9.9)
+reply=$(msg_client "$ns2" --dev cli0 --mac 02:00:00:00:01:01 request --requested 10.0.9.9)
 log "$reply"
-expect_eq "reply type" 6 "$(field "$reply" 'j["type"]')"
-expect_eq "server id" $ours "$(field "$reply" 'j["options"].get("54")')"
-expect_eq "NAK sent to" 255.255.255.255:68 "$(field "$reply" 'j["to"]')"
+expect_eq "reply type" 6 "$(reply_field "$reply" 'j["type"]')"
+expect_eq "server id" $ours "$(reply_field "$reply" 'j["options"].get("54")')"
+expect_eq "NAK sent to" 255.255.255.255:68 "$(reply_field "$reply" 'j["to"]')"
 expect_eq "message" "address not on this network" \
-	"$(field "$reply" 'bytes.fromhex(j["options"]["56"]).decode()')"
+	"$(reply_field "$reply" 'bytes.fromhex(j["options"]["56"]).decode()')"
 expect_eq "dhcp_tx_nak" $((naks + 1)) "$(stat_of "$ns1" dhcp_tx_nak)"
-client "$ns2" --dev cli0 --mac 02:00:00:00:01:02 request --requested 10.0.1.120 \
+msg_client "$ns2" --dev cli0 --mac 02:00:00:00:01:02 request --requested 10.0.1.120 \
 	--expect-none
 lease_gone "$ns1" 02:00:00:00:01:02
 
 behaviour selecting_for_another_server_is_silent_and_counted
 mac=02:00:00:00:02:01
-offer=$(client "$ns2" --dev cli0 --mac $mac discover)
-addr=$(field "$offer" 'j["yiaddr"]')
+offer=$(msg_client "$ns2" --dev cli0 --mac $mac discover)
+addr=$(reply_field "$offer" 'j["yiaddr"]')
 expect_eq "lease state after the OFFER" offered "$(lease_field "$ns1" $mac state)"
 drops=$(stat_of "$ns1" dhcp_drop_not_ours)
-client "$ns2" --dev cli0 --mac $mac request --requested "$addr" --server-id 10.0.1.99 \
+msg_client "$ns2" --dev cli0 --mac $mac request --requested "$addr" --server-id 10.0.1.99 \
 	--expect-none
 expect_eq "dhcp_drop_not_ours" $((drops + 1)) "$(stat_of "$ns1" dhcp_drop_not_ours)"
 lease_gone "$ns1" $mac
@@ -87,60 +64,60 @@ lease_gone "$ns1" $mac
 behaviour inform_gets_options_and_no_lease
 mac=02:00:00:00:03:01
 ip2 addr add 10.0.1.2/24 dev cli0
-reply=$(client "$ns2" --dev cli0 --mac $mac inform --ciaddr 10.0.1.2 --unicast)
+reply=$(msg_client "$ns2" --dev cli0 --mac $mac inform --ciaddr 10.0.1.2 --unicast)
 log "$reply"
-expect_eq "reply type" 5 "$(field "$reply" 'j["type"]')"
-expect_eq "yiaddr" 0.0.0.0 "$(field "$reply" 'j["yiaddr"]')"
-expect_eq "ciaddr" 10.0.1.2 "$(field "$reply" 'j["ciaddr"]')"
-expect_eq "ACK sent to" 10.0.1.2:68 "$(field "$reply" 'j["to"]')"
+expect_eq "reply type" 5 "$(reply_field "$reply" 'j["type"]')"
+expect_eq "yiaddr" 0.0.0.0 "$(reply_field "$reply" 'j["yiaddr"]')"
+expect_eq "ciaddr" 10.0.1.2 "$(reply_field "$reply" 'j["ciaddr"]')"
+expect_eq "ACK sent to" 10.0.1.2:68 "$(reply_field "$reply" 'j["to"]')"
 expect_eq "lease time options" "[]" \
-	"$(field "$reply" '[c for c in ("51", "58", "59") if c in j["options"]]')"
-expect_eq "netmask" ffffff00 "$(field "$reply" 'j["options"].get("1")')"
+	"$(reply_field "$reply" '[c for c in ("51", "58", "59") if c in j["options"]]')"
+expect_eq "netmask" ffffff00 "$(reply_field "$reply" 'j["options"].get("1")')"
 lease_gone "$ns1" $mac
 
 behaviour decline_quarantines_the_address
 mac=02:00:00:00:04:01
 declined=$(stat_of "$ns1" dhcp_declined)
-addr=$(dora "$ns2" cli0 $mac)
-client "$ns2" --dev cli0 --mac $mac decline --requested "$addr" --server-id 10.0.1.1 \
+addr=$(msg_dora "$ns2" cli0 $mac)
+msg_client "$ns2" --dev cli0 --mac $mac decline --requested "$addr" --server-id 10.0.1.1 \
 	--timeout 0.5 --expect-none
 expect_eq "dhcp_declined" $((declined + 1)) "$(stat_of "$ns1" dhcp_declined)"
 expect_eq "leases on $addr" '["declined"]' \
 	"$(pxe1 -j lease show | json_query "[l['state'] for l in j if l['ip'] == '$addr']")"
-offer=$(client "$ns2" --dev cli0 --mac $mac discover)
-next=$(field "$offer" 'j["yiaddr"]')
+offer=$(msg_client "$ns2" --dev cli0 --mac $mac discover)
+next=$(reply_field "$offer" 'j["yiaddr"]')
 log "declined $addr, next offer $next"
 [ "$next" != "$addr" ] || { log "the declined address was offered again"; false; }
 ip_in "$next" 10.0.1.100 10.0.1.199
 
 behaviour renewing_keeps_the_address
 mac=$(mac_of "$ns2" cli0)
-addr=$(dora "$ns2" cli0 "$mac")
+addr=$(msg_dora "$ns2" cli0 "$mac")
 ip2 addr add "$addr/24" dev cli0
-reply=$(client "$ns2" --dev cli0 request --ciaddr "$addr" --unicast --to 10.0.1.1)
+reply=$(msg_client "$ns2" --dev cli0 request --ciaddr "$addr" --unicast --to 10.0.1.1)
 log "$reply"
-expect_eq "reply type" 5 "$(field "$reply" 'j["type"]')"
-expect_eq "yiaddr" "$addr" "$(field "$reply" 'j["yiaddr"]')"
-expect_eq "ACK sent to" "$addr:68" "$(field "$reply" 'j["to"]')"
+expect_eq "reply type" 5 "$(reply_field "$reply" 'j["type"]')"
+expect_eq "yiaddr" "$addr" "$(reply_field "$reply" 'j["yiaddr"]')"
+expect_eq "ACK sent to" "$addr:68" "$(reply_field "$reply" 'j["to"]')"
 expect_eq "lease of $mac" "$addr bound" \
 	"$(lease_field "$ns1" "$mac" ip) $(lease_field "$ns1" "$mac" state)"
 
 behaviour relayed_discover_is_offered_to_giaddr_with_option_82
 opt82=010465746837020602000000aa01	# circuit-id "eth7", remote-id (6 bytes)
-reply=$(client "$ns3" --dev r-srv --mac 02:00:00:00:06:01 discover --giaddr 10.0.2.1 \
+reply=$(msg_client "$ns3" --dev r-srv --mac 02:00:00:00:06:01 discover --giaddr 10.0.2.1 \
 	--option82 $opt82 --sport 67 --to 10.0.3.1)
 log "$reply"
-expect_eq "reply type" 2 "$(field "$reply" 'j["type"]')"
-expect_eq "OFFER sent to" 10.0.2.1:67 "$(field "$reply" 'j["to"]')"
-expect_eq "giaddr" 10.0.2.1 "$(field "$reply" 'j["giaddr"]')"
-expect_eq "option 82" $opt82 "$(field "$reply" 'j["options"].get("82")')"
-ip_in "$(field "$reply" 'j["yiaddr"]')" 10.0.2.100 10.0.2.150
+expect_eq "reply type" 2 "$(reply_field "$reply" 'j["type"]')"
+expect_eq "OFFER sent to" 10.0.2.1:67 "$(reply_field "$reply" 'j["to"]')"
+expect_eq "giaddr" 10.0.2.1 "$(reply_field "$reply" 'j["giaddr"]')"
+expect_eq "option 82" $opt82 "$(reply_field "$reply" 'j["options"].get("82")')"
+ip_in "$(reply_field "$reply" 'j["yiaddr"]')" 10.0.2.100 10.0.2.150
 
 behaviour lease_expires_and_the_monitor_says_so
 pxe1 pool del lan
 pxe1 pool add short dev srv0 range 10.0.1.100 10.0.1.109 lease 2
 mac=02:00:00:00:07:01
-addr=$(dora "$ns2" cli0 $mac)
+addr=$(msg_dora "$ns2" cli0 $mac)
 wait_until 10 lease_gone "$ns1" $mac
 wait_until 5 grep -q '"lease-expire"' "$WORK/monitor.json"
 expect_eq "address in the lease-expire event for $mac" "$addr" \

@@ -73,7 +73,9 @@ def build(kind, args, xid, mac):
     cookie = COOKIE
 
     if kind == "bad-op":
-        fields["op"] = 2
+        # Neither BOOTREQUEST nor BOOTREPLY: a BOOTREPLY (op 2) is not
+        # ours at all, the hook leaves it to the stack uncounted.
+        fields["op"] = 3
     elif kind == "bad-htype":
         fields["htype"] = 6
     elif kind == "bad-hlen":

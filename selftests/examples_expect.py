@@ -22,8 +22,21 @@ import subprocess
 import sys
 
 PXECTL = os.environ.get("PXECTL", "pxectl")
-ARCHES = {"bios", "efi-ia32", "efi-bc", "efi-x64", "efi-arm32", "efi-arm64",
-          "efi-x64-http", "efi-arm64-http"}
+# pxectl's names with IANA's codes.  `boot show` prints a rule's arch as
+# the name that means exactly its codes: a name as given, a number as the
+# name of that code alone where one exists (9 is efi-bc; 7 has none, since
+# efi-x64 is 7 and 9), else as the number.
+ARCH_CODES = {"bios": 0, "efi-ia32": 6, "efi-x64": 7, "efi-bc": 9,
+              "efi-arm32": 10, "efi-arm64": 11, "efi-ia32-http": 15,
+              "efi-x64-http": 16, "efi-arm64-http": 19, "rpi": 41}
+ARCH_ALONE = {code: name for name, code in ARCH_CODES.items()
+              if name != "efi-x64"}
+
+
+def arch_shown(text):
+    if text in ARCH_CODES:
+        return text
+    return ARCH_ALONE.get(int(text), int(text))
 SIZE_SHIFT = {"k": 10, "m": 20, "g": 30}
 
 
@@ -166,7 +179,7 @@ def expect_boot(conf):
         rule = {"id": len(rules) + 1, "prio": int(k.get("prio", 100)),
                 "file": k["file"]}
         if "arch" in k:
-            rule["arch"] = k["arch"] if k["arch"] in ARCHES else int(k["arch"])
+            rule["arch"] = arch_shown(k["arch"])
         for key, field in (("vendor", "vendor"), ("user-class", "user_class"),
                            ("pool", "pool"), ("server", "server")):
             if key in k:

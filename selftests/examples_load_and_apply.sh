@@ -7,8 +7,9 @@
 # rules in matching order, images (size and SHA-256 of the files), settings,
 # and the batch's own output (rule ids, loaded images).  The expectations
 # are derived from each file by examples_expect.py, plus a few values
-# spelled out here.  The router's configuration then boots a BIOS client:
-# udhcpc gets pxelinux.0 and busybox tftp fetches it, byte for byte.
+# spelled out here.  The router's configuration then answers x64 UEFI
+# clients (option 93 = 7 and = 9, as firmware and as iPXE) and boots a BIOS
+# client: udhcpc gets pxelinux.0 and busybox tftp fetches it, byte for byte.
 #
 #   router.conf  $ns1: br-lan 192.168.1.1/24 <- lan0 ~veth~ cli0 ($ns2, udhcpc)
 #   proxy.conf   $ns3: eth0 192.168.1.2/24
@@ -101,10 +102,24 @@ configured_as_written "$ns1" router.conf
 expect_eq "server of br-lan" 192.168.1.1 "$(json "$ns1" link 'j[0]["server"]')"
 expect_eq "pool lan" '["br-lan", "192.168.1.100", "192.168.1.199", "255.255.255.0", 100, 43200]' \
 	"$(json "$ns1" pool '[j[0][k] for k in ("dev", "start", "end", "netmask", "size", "lease")]')"
-expect_eq "rules in order" '["boot.ipxe", "boot.ipxe", "pxelinux.0", "ipxe.efi", "ipxe.efi"]' \
-	"$(json "$ns1" boot '[r["file"] for r in j]')"
+expect_eq "rules in order" '[["efi-x64", "boot.ipxe"], ["bios", "pxelinux.0"], ["efi-x64", "ipxe.efi"]]' \
+	"$(json "$ns1" boot '[[r["arch"], r["file"]] for r in j]')"
 expect_eq "images" 7 "$(json "$ns1" image 'len(j)')"
 expect_eq "image memory" $((512 << 20)) "$(json "$ns1" settings 'j[0]["image_memory"]')"
+
+behaviour router_conf_gives_x64_uefi_ipxe_then_the_script
+# One rule per purpose: x64 UEFI firmware sends 7 (EDK2) or 9 (written to
+# RFC 4578 before its erratum; older iPXE), and both get the same files.
+udhcpc_once "$ns2" cli0 "$WORK/uefi7" -V PXEClient:Arch:00007:UNDI:003016 -x 0x5d:0007
+expect_eq "arch 7 boot file" ipxe.efi "$(env_of "$WORK/uefi7.bound" boot_file)"
+udhcpc_once "$ns2" cli0 "$WORK/uefi9" -V PXEClient:Arch:00009:UNDI:003010 -x 0x5d:0009
+expect_eq "arch 9 boot file" ipxe.efi "$(env_of "$WORK/uefi9.bound" boot_file)"
+udhcpc_once "$ns2" cli0 "$WORK/ipxe7" -V PXEClient:Arch:00007:UNDI:003016 -x 0x5d:0007 \
+	-x 0x4d:69505845
+expect_eq "iPXE arch 7 boot file" boot.ipxe "$(env_of "$WORK/ipxe7.bound" boot_file)"
+udhcpc_once "$ns2" cli0 "$WORK/ipxe9" -V PXEClient:Arch:00009:UNDI:003010 -x 0x5d:0009 \
+	-x 0x4d:69505845
+expect_eq "iPXE arch 9 boot file" boot.ipxe "$(env_of "$WORK/ipxe9.bound" boot_file)"
 
 behaviour router_conf_boots_a_bios_client_with_pxelinux
 udhcpc_once "$ns2" cli0 "$WORK/bios" -V PXEClient:Arch:00000:UNDI:002001 -x 0x5d:0000
@@ -128,7 +143,8 @@ configured_as_written "$ns3" proxy.conf
 expect_eq "server of eth0" 192.168.1.2 "$(json "$ns3" link 'j[0]["server"]')"
 expect_eq "one proxy pool, no range" '["pxe", "eth0", true, false]' \
 	"$(json "$ns3" pool '[j[0]["name"], j[0]["dev"], j[0]["proxy"], "start" in j[0]] if len(j) == 1 else j')"
-expect_eq "rules" 4 "$(json "$ns3" boot 'len(j)')"
+expect_eq "rules" '[[null, "boot.ipxe"], ["bios", "undionly.kpxe"], ["efi-x64", "ipxe.efi"]]' \
+	"$(json "$ns3" boot '[[r.get("arch"), r["file"]] for r in j]')"
 expect_eq "images" '["boot.ipxe", "initrd.img", "ipxe.efi", "undionly.kpxe", "vmlinuz"]' \
 	"$(json "$ns3" image 'sorted(i["name"] for i in j)')"
 

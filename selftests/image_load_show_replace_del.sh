@@ -80,7 +80,8 @@ poll_memory_used "$ns1" $((used - 300000 + 100000))
 behaviour del_removes_and_returns_memory
 used=$(stat_of "$ns1" image_memory_used)
 pxe1 image del /pxelinux.0
-expect_eq "pxelinux.0 in show" "" "$(image_field "$ns1" pxelinux.0 size)"
+got=$(image_field "$ns1" pxelinux.0 size)	# fails the test when the query fails
+expect_eq "pxelinux.0 in show" "" "$got"
 poll_memory_used "$ns1" $((used - 100000))
 
 behaviour del_unknown_image_names_the_cause
@@ -96,7 +97,8 @@ expect_error "pxectl: image load x: cannot open '$IMG_DIR/nonexistent': No such 
 	pxe1 image load x "$IMG_DIR/nonexistent"
 
 behaviour images_belong_to_their_netns
-expect_eq "images in $ns2" "" "$(image_names "$ns2")"
+got=$(image_names "$ns2")	# fails the test when the query fails
+expect_eq "images in $ns2" "" "$got"
 expect_eq "image_memory_used in $ns2" 0 "$(stat_of "$ns2" image_memory_used)"
 pxe2 image load b "$IMG_DIR/a.bin" >/dev/null
 expect_eq "b in $ns1 keeps its bytes" "$(sha_of b.bin)" "$(image_field "$ns1" b sha256)"
@@ -126,5 +128,6 @@ rmmod pxe
 kill "$holder"
 wait "$holder" 2>/dev/null || true
 insmod "$PXE_KO"
-expect_eq "images after reload" "" "$(image_names "$ns1")"
+got=$(image_names "$ns1")	# fails the test when the query fails
+expect_eq "images after reload" "" "$got"
 expect_eq "image_memory_used after reload" 0 "$(stat_of "$ns1" image_memory_used)"

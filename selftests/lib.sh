@@ -17,7 +17,23 @@
 # SPLAT_RE from here).
 
 # What a healthy kernel never prints.
-SPLAT_RE='WARNING:|BUG:|BUG |kernel BUG|Oops|general protection|refcount_t:|list_add corruption|list_del corruption|KASAN|UBSAN|unreferenced object|rcu: INFO|detected stall|rcu_sched self-detected|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|scheduling while atomic|soft lockup|hard LOCKUP|blocked for more than|Call Trace:|double free|use-after-free|slab-out-of-bounds|Kernel panic'
+SPLAT_RE='WARNING:|BUG:|BUG |kernel BUG|Oops|general protection|refcount_t:|list_add corruption|list_del corruption|KASAN|UBSAN|unreferenced object|rcu: INFO|detected stall|rcu_sched self-detected|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|scheduling while atomic|soft lockup|hard LOCKUP|blocked for more than|Call Trace:|double free|use-after-free|slab-out-of-bounds|Kernel panic|ODEBUG:|DEBUG_LOCKS_WARN_ON|ref_tracker:|unregister_netdevice: waiting|kmemleak: scan failed'
+
+# kmemleak_leaks AGE: on a kernel with kmemleak (the debug kernel), wait
+# AGE seconds (an object younger than 5 s is never reported), scan twice
+# (one scan can miss a pointer that was moving) and print what it reports
+# as leaked since the last `clear`; nothing elsewhere.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+kmemleak_leaks() {
+	[ -e "$KMEMLEAK" ] || return 0
+	sleep "${1:-0}"
+	if ! { echo scan >"$KMEMLEAK" && echo scan >"$KMEMLEAK"; } 2>/dev/null; then
+		echo "kmemleak: scan failed (kmemleak disabled itself?)"
+		dmesg | grep -i kmemleak | tail -n 5
+		return 0
+	fi
+	cat "$KMEMLEAK"
+}
 
 [ "${PXE_LIB_DEFS_ONLY:-0}" = 1 ] && return 0
 
@@ -117,10 +133,22 @@ behaviour() {
 	log "--- $1"
 }
 
-# Marks the running behaviour skipped: the reason is required.
+# Marks the running behaviour skipped: the reason is required.  A skip
+# fails `make check` unless the reason starts with "machine:" (this machine
+# cannot do it; see docs/testing-harness.md).
 skip_behaviour() {
-	[ -n "$1" ] || { log "skip_behaviour needs a reason"; return 1; }
+	[ -n "${1:-}" ] || { log "skip_behaviour needs a reason"; return 1; }
 	ktap_skip_reason=$1
+}
+
+# skip_test REASON: the whole test cannot run here; the runner reports it as
+# SKIP with REASON.  The only way to exit 4 (kselftest's "skip"): any other
+# exit status 4, e.g. from a setup command under `set -e`, is a failure.
+ktap_skipping=0 ktap_test_skip_reason=""
+skip_test() {
+	[ -n "${1:-}" ] || { log "skip_test needs a reason"; exit 1; }
+	ktap_skipping=1 ktap_test_skip_reason=$1
+	exit 4
 }
 
 ktap_end_current() {
@@ -233,12 +261,21 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 4
 fi
 
+# Leaks from before this test are not its own.
+[ ! -e "$KMEMLEAK" ] || echo clear >"$KMEMLEAK" || true
 KMSG_MARKER="pxe selftest $TEST_NAME.$$ starts"
 echo "$KMSG_MARKER" >/dev/kmsg 2>/dev/null || true
 
 lib_exit() {
 	local rc=$?
 	set +e
+	if [ $rc -eq 4 ] && [ "$ktap_skipping" = 0 ]; then
+		log "exit status 4 without skip_test: a failure, not a skip"
+		rc=1
+	fi
+	if [ "$ktap_skipping" = 1 ]; then
+		ktap_current=""	# not run: the test as a whole is the skip
+	fi
 	ktap_end_current $rc
 	monitor_stop
 	if declare -F cleanup_test >/dev/null; then
@@ -248,8 +285,14 @@ lib_exit() {
 	# Namespaces die in a workqueue; give their exit a moment to run (and
 	# to splat) before reading the log.
 	sleep 1
-	local bad
-	bad=$(dmesg | sed -n "/$KMSG_MARKER/,\$p" | grep -E -A 12 "$SPLAT_RE")
+	local bad slice leaks
+	# The test's last allocations must be 5 s old to be reported.
+	leaks=$(kmemleak_leaks 4)
+	slice=$(dmesg | sed -n "/$KMSG_MARKER/,\$p")
+	bad=$(printf '%s\n' "$slice" | grep -E -A 12 "$SPLAT_RE")
+	# The log buffer can wrap: without its start the slice proves nothing.
+	[ -n "$slice" ] || bad="the kernel log lost this test's start marker (log buffer wrapped?)"
+	[ -z "$leaks" ] || bad+=${bad:+$'\n'}$leaks
 	ktap_count=$((ktap_count + 1))
 	if [ -z "$bad" ]; then
 		echo "ok $ktap_count kernel_log_clean"
@@ -259,6 +302,8 @@ lib_exit() {
 		rc=1
 	fi
 	echo "1..$ktap_count"
+	# The reason of the runner's SKIP: the last line before it.
+	[ "$ktap_skipping" = 0 ] || echo "# SKIP: $ktap_test_skip_reason"
 	exit $rc
 }
 trap lib_exit EXIT

@@ -166,13 +166,18 @@ capture_summary() {
 # capture_clean FILE MIN: FILE holds at least MIN BOOTREPLYs, and tshark
 # finds no packet malformed and no expert item of warning or worse
 # (what `tshark -r FILE -Y '_ws.malformed || _ws.expert.severity >=
-# warning'` would print).
+# warning'` would print), but for tshark's note on a request's arch 9.
 capture_clean() {
 	capture_summary "$1" | "$PYTHON" -c '
 import json, sys
 packets = json.load(sys.stdin)
 replies = [p for p in packets if p.get("dhcp.type") == "2"]
-bad = [p for p in packets if p["problems"]]
+# tshark notes option 93 = 9 in a request as "often incorrectly used for
+# EFI x64": old x64 firmware sends it, and the tests send it on purpose.
+NOTE_ARCH_9 = "Client Architecture ID 9 is often incorrectly used for EFI x64"
+bad = [p for p in packets
+       if [m for m in p["problems"]
+           if p.get("dhcp.type") == "2" or m != NOTE_ARCH_9]]
 for p in bad:
     print("# tshark flags:", json.dumps(p))
 if len(replies) < int(sys.argv[1]):
@@ -197,4 +202,29 @@ dhcp_pair() {
 	netns_add "$ns2"
 	veth_add "$ns1" srv0 10.0.1.1/24 "$ns2" cli0
 	pxe1 link add dev srv0
+}
+
+# msg_client NS ARGS...: one hand-made message from NS (dhcp_client.py,
+# every field exact); prints the reply's JSON.
+msg_client() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$PYTHON" "$SELFTESTS/dhcp_client.py" "$@"
+}
+
+# reply_field JSON EXPR: EXPR over the reply `j` (options: j['options']['54']).
+reply_field() { json_query "$2" <<<"$1"; }
+
+# msg_dora NS DEV MAC: DISCOVER + SELECTING REQUEST to 10.0.1.1; prints the
+# ACKed address.
+msg_dora() {
+	local offer ack addr
+	# Command substitutions run without set -e: every step says so itself.
+	offer=$(msg_client "$1" --dev "$2" --mac "$3" discover) || return 1
+	addr=$(reply_field "$offer" 'j["yiaddr"]')
+	ack=$(msg_client "$1" --dev "$2" --mac "$3" request --requested "$addr" \
+		--server-id 10.0.1.1) || return 1
+	expect_eq "reply to the REQUEST for $addr" 5 \
+		"$(reply_field "$ack" 'j["type"]')" >&2 || return 1
+	echo "$addr"
 }

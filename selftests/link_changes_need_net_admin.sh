@@ -27,12 +27,14 @@ dummy_add "$ns1" pxe0 10.0.1.1/24
 behaviour root_of_child_userns_cannot_add_link
 expect_error_containing "Operation not permitted" \
 	n1 unshare -U -r "$PXECTL" link add dev pxe0
-expect_eq "links in $ns1" "" "$(link_devs "$ns1")"
+got=$(link_devs "$ns1")	# fails the test when the query fails
+expect_eq "links in $ns1" "" "$got"
 
 behaviour unprivileged_user_cannot_add_link
 expect_error_containing "Operation not permitted" \
 	n1 "${NOBODY[@]}" "$PXECTL" link add dev pxe0
-expect_eq "links in $ns1" "" "$(link_devs "$ns1")"
+got=$(link_devs "$ns1")	# fails the test when the query fails
+expect_eq "links in $ns1" "" "$got"
 
 behaviour unprivileged_user_cannot_delete_link
 pxe1 link add dev pxe0
@@ -68,7 +70,7 @@ expect_eq "second link show in the owned netns" '[{"dev":"dummy0","server":"10.0
 
 behaviour unprivileged_user_configures_own_userns_netns
 if [ "$(cat /proc/sys/kernel/unprivileged_userns_clone 2>/dev/null || echo 1)" != 1 ]; then
-	skip_behaviour "kernel.unprivileged_userns_clone is 0"
+	skip_behaviour "machine: kernel.unprivileged_userns_clone is 0"
 else
 	# shellcheck disable=SC2016
 	out=$("${NOBODY[@]}" unshare -U -r -n sh -ec '

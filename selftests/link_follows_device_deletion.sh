@@ -50,10 +50,13 @@ expect_eq "server of renamed1" 10.0.3.1 "$(link_field "$ns1" renamed1 server)"
 behaviour moving_device_to_another_netns_removes_its_link
 ip1 link set renamed1 netns "$ns2"
 expect_eq "links in $ns1" dummy0 "$(link_devs "$ns1")"
-expect_eq "links in $ns2" "" "$(link_devs "$ns2")"
+got=$(link_devs "$ns2")	# fails the test when the query fails
+expect_eq "links in $ns2" "" "$got"
 
 behaviour deleting_last_device_leaves_link_show_empty
 ip1 link del dummy0
-expect_eq "links in $ns1" "" "$(link_devs "$ns1")"
-expect_eq "pxectl link show in $ns1" "" "$(pxe1 link show)"
+got=$(link_devs "$ns1")	# fails the test when the query fails
+expect_eq "links in $ns1" "" "$got"
+got=$(pxe1 link show)	# fails the test when the query fails
+expect_eq "pxectl link show in $ns1" "" "$got"
 expect_eq "pxectl -j link show in $ns1" "[]" "$(pxe1 -j link show)"

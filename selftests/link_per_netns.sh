@@ -29,7 +29,8 @@ veth_add "$ns2" pxe0 10.0.2.1/24 "$ns3" peer2 10.0.2.2/24
 dummy_add "$ns1" dummy0 10.0.3.1/24 10.0.3.2/24
 
 behaviour new_netns_has_no_links
-expect_eq "links in $ns1" "" "$(link_devs "$ns1")"
+got=$(link_devs "$ns1")	# fails the test when the query fails
+expect_eq "links in $ns1" "" "$got"
 expect_eq "pxectl -j link show in $ns1" "[]" "$(pxe1 -j link show)"
 
 behaviour link_add_in_ns1_shows_in_ns1
@@ -54,8 +55,10 @@ printf '%s\n' "$out" | grep -q '^dev dummy0 .*server 10\.0\.3\.1'
 pxe1 link del dev dummy0
 
 behaviour link_in_ns1_is_invisible_in_ns2
-expect_eq "links in $ns2" "" "$(link_devs "$ns2")"
-expect_eq "pxectl link show in $ns2" "" "$(pxe2 link show)"
+got=$(link_devs "$ns2")	# fails the test when the query fails
+expect_eq "links in $ns2" "" "$got"
+got=$(pxe2 link show)	# fails the test when the query fails
+expect_eq "pxectl link show in $ns2" "" "$got"
 
 behaviour ns2_cannot_delete_ns1_link_through_same_ifname
 expect_error "pxectl: link del dev pxe0: no pxe link on this device" \
@@ -70,7 +73,8 @@ behaviour each_netns_keeps_its_own_link
 expect_eq "links in $ns1" pxe0 "$(link_devs "$ns1")"
 expect_eq "links in $ns2" pxe0 "$(link_devs "$ns2")"
 expect_eq "server of pxe0 in $ns1" 10.0.1.1 "$(link_field "$ns1" pxe0 server)"
-expect_eq "links in $ns3" "" "$(link_devs "$ns3")"
+got=$(link_devs "$ns3")	# fails the test when the query fails
+expect_eq "links in $ns3" "" "$got"
 
 behaviour rx_packets_counts_ingress_of_its_device_only
 rx1=$(link_field "$ns1" pxe0 rx_packets)
@@ -93,10 +97,12 @@ rx1_now=$(link_field "$ns1" pxe0 rx_packets)
 
 behaviour link_del_in_ns1_leaves_ns2_alone
 pxe1 link del dev pxe0
-expect_eq "links in $ns1" "" "$(link_devs "$ns1")"
+got=$(link_devs "$ns1")	# fails the test when the query fails
+expect_eq "links in $ns1" "" "$got"
 expect_eq "links in $ns2" pxe0 "$(link_devs "$ns2")"
 pxe2 link del dev pxe0
-expect_eq "links in $ns2" "" "$(link_devs "$ns2")"
+got=$(link_devs "$ns2")	# fails the test when the query fails
+expect_eq "links in $ns2" "" "$got"
 
 behaviour device_forwards_traffic_after_link_del
 ping_from "$ns3" -q -c 1 -W 2 10.0.1.1 >/dev/null

@@ -45,14 +45,17 @@ insmod "$PXE_KO"
 pxe0 link show >/dev/null
 
 behaviour links_do_not_survive_a_reload
-expect_eq "links in $ns1 after reload" "" "$(link_devs "$ns1")"
-expect_eq "pxectl link show output" "" "$(pxe1 link show)"
+got=$(link_devs "$ns1")	# fails the test when the query fails
+expect_eq "links in $ns1 after reload" "" "$got"
+got=$(pxe1 link show)	# fails the test when the query fails
+expect_eq "pxectl link show output" "" "$got"
 
 behaviour link_add_works_after_reload
 pxe1 link add dev dummy0
 expect_eq "server of dummy0" 10.0.1.1 "$(link_field "$ns1" dummy0 server)"
 pxe1 link del dev dummy0
-expect_eq "links in $ns1" "" "$(link_devs "$ns1")"
+got=$(link_devs "$ns1")	# fails the test when the query fails
+expect_eq "links in $ns1" "" "$got"
 
 behaviour second_unload_and_load_cycle_is_clean
 pxe1 link add dev dummy0

@@ -78,5 +78,7 @@ done
 behaviour insmod_after_unload_starts_empty
 insmod "$PXE_KO"
 netns_add "$ns1"
-expect_eq "links in a fresh $ns1" "" "$(link_devs "$ns1")"
-expect_eq "links in the initial netns" "" "$(pxe0 -j link show | json_query "' '.join(l['dev'] for l in j)")"
+got=$(link_devs "$ns1")	# fails the test when the query fails
+expect_eq "links in a fresh $ns1" "" "$got"
+got=$(pxe0 -j link show | json_query "' '.join(l['dev'] for l in j)")	# fails the test when the query fails
+expect_eq "links in the initial netns" "" "$got"

@@ -38,7 +38,8 @@ draws=$(grep -c '%' "$dir/lines")
 
 behaviour nothing_but_the_result_without_a_terminal
 pxe1 image load big2 "$dir/big" >"$dir/out" 2>"$dir/err"
-expect_eq "stderr without a terminal" "" "$(cat "$dir/err")"
+got=$(cat "$dir/err")	# fails the test when the query fails
+expect_eq "stderr without a terminal" "" "$got"
 expect_eq "stdout without a terminal" "big2 33554432 $sha" "$(cat "$dir/out")"
 expect_eq "-j image load" "{\"name\":\"big3\",\"size\":33554432,\"sha256\":\"$sha\"}" \
 	"$(pxe1 -j image load big3 "$dir/big" 2>&1)"

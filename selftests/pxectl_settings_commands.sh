@@ -17,7 +17,7 @@ setting() { pxe1 -j settings show | json_query "j[0]['$1']"; }
 
 behaviour settings_show_prints_every_limit
 expect_eq "settings -j fields" \
-	"image_memory image_memory_used tftp_sessions tftp_sessions_active tftp_per_client tftp_blksize tftp_windowsize" \
+	"image_memory image_memory_used tftp_sessions tftp_sessions_active tftp_per_client tftp_blksize tftp_windowsize tftp_port_min tftp_port_max" \
 	"$(pxe1 -j settings show | json_query '" ".join(j[0])')"
 out=$(pxe1 settings show)
 [[ $out =~ ^image_memory\ [0-9]+\ image_memory_used\ 0\ tftp_sessions\ [0-9]+ ]] ||
@@ -26,12 +26,13 @@ expect_eq "settings alone shows" "$out" "$(pxe1 settings)"
 
 behaviour settings_set_changes_several_limits
 pxe1 settings set image-memory 96M tftp-sessions 100 tftp-per-client 3 \
-	tftp-blksize 1468 tftp-windowsize 8
+	tftp-blksize 1468 tftp-windowsize 8 tftp-ports 50000-50999
 expect_eq "image_memory" $((96 << 20)) "$(setting image_memory)"
 expect_eq "tftp_sessions" 100 "$(setting tftp_sessions)"
 expect_eq "tftp_per_client" 3 "$(setting tftp_per_client)"
 expect_eq "tftp_blksize" 1468 "$(setting tftp_blksize)"
 expect_eq "tftp_windowsize" 8 "$(setting tftp_windowsize)"
+expect_eq "tftp ports" "50000 50999" "$(setting tftp_port_min) $(setting tftp_port_max)"
 pxe1 settings set image-memory 1G
 expect_eq "image_memory in G" $((1 << 30)) "$(setting image_memory)"
 expect_eq "limits in -j stats" "$((1 << 30)) 100" \
@@ -39,7 +40,7 @@ expect_eq "limits in -j stats" "$((1 << 30)) 100" \
 
 behaviour errors_name_the_setting_and_change_nothing
 before=$(pxe1 -j settings show)
-expect_error "pxectl: settings set: nothing to set: give one or more of image-memory, tftp-sessions, tftp-per-client, tftp-blksize, tftp-windowsize" \
+expect_error "pxectl: settings set: nothing to set: give one or more of image-memory, tftp-sessions, tftp-per-client, tftp-blksize, tftp-windowsize, tftp-ports" \
 	pxe1 settings set
 expect_error "pxectl: settings set: invalid tftp-sessions '0' (expected a number from 1 to 4294967295)" \
 	pxe1 settings set tftp-per-client 5 tftp-sessions 0
@@ -47,7 +48,7 @@ expect_error "pxectl: settings set: invalid tftp-blksize '100' (expected a numbe
 	pxe1 settings set tftp-blksize 100
 expect_error "pxectl: settings set: invalid tftp-windowsize '65536' (expected a number from 1 to 65535)" \
 	pxe1 settings set tftp-windowsize 65536
-expect_error "pxectl: settings set: invalid image-memory '12Q' (expected bytes, optionally with K, M or G)" \
+expect_error "pxectl: settings set: invalid image-memory '12Q' (expected bytes, optionally with K, M, G or T)" \
 	pxe1 settings set image-memory 12Q
 expect_error "pxectl: settings set: unknown argument 'color'" pxe1 settings set color 1
 expect_error "pxectl: settings set: 'tftp-sessions' needs a value" \

@@ -18,10 +18,14 @@ packets) and says exactly what came back.
       "from ADDR:PORT".  --abort ends a session the datagram started.
 
   tftp_client.py hold HOST NAME COUNT --ready FILE --release FILE [--rto S]
+                 [--ack0] [--ports FILE]
       Open COUNT sessions from COUNT source ports (RRQ each, with option
       "timeout S" when --rto is given: the server waits that long before it
-      resends), read the first packet of every one without acknowledging it, create FILE --ready with
-      the number answered, wait for --release to exist, then end every
+      resends), read the first packet of every one without acknowledging it
+      (with --ack0, acknowledge an OACK with ACK 0 and nothing after: the
+      server holds a half-open session only 3 s), create FILE --ready with
+      the number answered (and FILE --ports with the server port of each
+      session, one a line), wait for --release to exist, then end every
       session with an ERROR 0 and exit.
 """
 import argparse
@@ -210,6 +214,8 @@ def cmd_hold(args):
                         continue
                     if pkt[:2] in (struct.pack("!H", DATA), struct.pack("!H", OACK)):
                         servers[fd] = peer
+                        if args.ack0 and pkt[:2] == struct.pack("!H", OACK):
+                            sock.sendto(struct.pack("!HH", ACK, 0), peer)
                     else:
                         servers[fd] = None
                         print("session %d: %s" % (len(servers), describe(pkt)), file=sys.stderr)
@@ -233,6 +239,11 @@ def cmd_hold(args):
                 drain(0.02)
         drain(0.5)
     answered = sum(1 for p in servers.values() if p)
+    if args.ports:
+        with open(args.ports, "w") as f:
+            for peer in servers.values():
+                if peer:
+                    f.write("%d\n" % peer[1])
     with open(args.ready + ".tmp", "w") as f:
         f.write("%d\n" % answered)
     os.rename(args.ready + ".tmp", args.ready)
@@ -276,6 +287,9 @@ def main():
     hold.add_argument("--timeout", type=float, default=120)
     hold.add_argument("--rto", type=int, default=0,
                       help="ask for this retransmit timeout (option timeout)")
+    hold.add_argument("--ports", help="write the sessions' server ports here")
+    hold.add_argument("--ack0", action="store_true",
+                      help="acknowledge the OACK (ACK 0), nothing more")
     args = parser.parse_args()
     return {"get": cmd_get, "send": cmd_send, "hold": cmd_hold}[args.cmd](args)
 

@@ -20,7 +20,7 @@ behaviour running_download_keeps_the_old_bytes
 started=$TFTP_DIR/started
 py_get boot.img "$TFTP_DIR/slow" --ack-delay 0.02 --started "$started" &
 slow=$!
-wait_until 30 test -e "$started"
+wait_until 120 test -e "$started"
 pxe1 image load boot.img "$new" >/dev/null
 if ! kill -0 $slow 2>/dev/null; then
 	log "the slow download ended before the image was replaced: nothing tested"

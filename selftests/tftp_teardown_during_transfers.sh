@@ -25,7 +25,7 @@ start_eight() {
 		clients+=($!)
 	done
 	for i in $(seq 1 8); do
-		wait_until 60 test -e "$TFTP_DIR/started.$i"
+		wait_until 300 test -e "$TFTP_DIR/started.$i"
 	done
 	expect_eq "tftp_sessions_active with 8 clients" 8 "$(stat1 tftp_sessions_active)"
 }
