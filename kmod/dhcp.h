@@ -69,6 +69,7 @@ struct pxe_pool {
 	u32 lease_time;
 	u32 size;
 	char *domain;
+	struct mem_cgroup *memcg;	/* of who made it: its leases */
 
 	spinlock_t lock;		/* everything below */
 	u32 used;			/* leases, any state */

@@ -47,6 +47,7 @@ static void link_free_rcu(struct rcu_head *rcu)
 	struct pxe_link *link = container_of(rcu, struct pxe_link, rcu);
 
 	free_percpu(link->stats);
+	mem_cgroup_put(link->memcg);
 	kfree(link);
 }
 
@@ -86,6 +87,7 @@ int pxe_link_add(struct pxe_net *pn, struct net_device *dev, __be32 server,
 		kfree(link);
 		return -ENOMEM;
 	}
+	link->memcg = pxe_memcg_of_caller();
 	link->pn = pn;
 	link->dev = dev;
 	link->server = server;

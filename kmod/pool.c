@@ -73,6 +73,7 @@ static void pool_free(struct pxe_pool *pool)
 	kvfree(pool->by_client);
 	bitmap_free(pool->taken);
 	kfree(pool->domain);
+	mem_cgroup_put(pool->memcg);
 	kfree(pool);
 }
 
@@ -289,6 +290,7 @@ int pxe_nl_pool_new(struct sk_buff *skb, struct genl_info *info)
 	if (!pool)
 		return -ENOMEM;
 	pool->dn = dn;
+	pool->memcg = pxe_memcg_of_caller();
 	nla_strscpy(pool->name, info->attrs[PXE_A_POOL_NAME],
 		    sizeof(pool->name));
 	spin_lock_init(&pool->lock);

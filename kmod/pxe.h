@@ -12,10 +12,13 @@
 
 #include <linux/atomic.h>
 #include <linux/list.h>
+#include <linux/memcontrol.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/refcount.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
 #include <linux/u64_stats_sync.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
@@ -84,6 +87,7 @@ struct pxe_link {
 	__be32 server;			/* source of replies, TFTP server */
 	struct nf_hook_ops hook;
 	struct pxe_link_stats __percpu *stats;
+	struct mem_cgroup *memcg;	/* of who attached it: TFTP sessions */
 	struct rcu_head rcu;
 };
 
@@ -109,6 +113,32 @@ struct pxe_tx {
 	__be32 saddr, daddr;
 	__be16 sport, dport;
 };
+
+/*
+ * Memory a packet makes the module keep (a lease, a TFTP session) is
+ * charged to the memory cgroup of whoever configured what the packet uses
+ * (the pool, the link), never to the task a softirq happens to interrupt:
+ * a user namespace's pools and links cannot grow memory outside its
+ * cgroup.  pxe_memcg_of_caller() takes a reference in a netlink handler;
+ * mem_cgroup_put() drops it.
+ */
+static inline struct mem_cgroup *pxe_memcg_of_caller(void)
+{
+	return get_mem_cgroup_from_mm(current->mm);
+}
+
+/* Softirq: no sleeping, no reserves, and no going over the cgroup's limit. */
+#define PXE_GFP_PACKET	(GFP_NOWAIT | __GFP_NOWARN)
+
+static inline void *pxe_kzalloc_charged(struct mem_cgroup *memcg, size_t size,
+					gfp_t gfp)
+{
+	struct mem_cgroup *old = set_active_memcg(memcg);
+	void *p = kzalloc(size, gfp | __GFP_ACCOUNT);
+
+	set_active_memcg(old);
+	return p;
+}
 
 /* main.c */
 struct pxe_net *pxe_net(const struct net *net);

@@ -145,7 +145,8 @@ static struct tftp_bucket *client_bucket(struct pxe_tftp_net *tn, __be32 addr)
  * Counts a session for @addr unless it has @limit already (-ENOSPC) or its
  * first session finds no memory to count it in (-ENOMEM).  BH off.
  */
-static int client_get(struct pxe_tftp_net *tn, __be32 addr, u32 limit)
+static int client_get(struct pxe_tftp_net *tn, struct mem_cgroup *memcg,
+		      __be32 addr, u32 limit)
 {
 	struct tftp_bucket *b = client_bucket(tn, addr);
 	struct tftp_client *c;
@@ -155,7 +156,7 @@ static int client_get(struct pxe_tftp_net *tn, __be32 addr, u32 limit)
 	hlist_for_each_entry(c, &b->head, node)
 		if (c->addr == addr)
 			goto found;
-	c = kmalloc(sizeof(*c), GFP_ATOMIC);
+	c = pxe_kzalloc_charged(memcg, sizeof(*c), PXE_GFP_PACKET);
 	if (!c) {
 		err = -ENOMEM;
 		goto out;
@@ -798,7 +799,7 @@ static int reserve(struct pxe_tftp_net *tn, const struct pxe_rx *rx)
 	const struct pxe_limits *limits = &rx->pn->limits;
 	int tries = 0, err;
 
-	while ((err = client_get(tn, rx->saddr,
+	while ((err = client_get(tn, rx->link->memcg, rx->saddr,
 				 READ_ONCE(limits->tftp_per_client))))
 		if (err == -ENOMEM || tries++ == TFTP_EVICT_TRIES ||
 		    !evict_client_half_open(tn, rx->pn, rx->saddr))
@@ -889,7 +890,7 @@ static void rcv_rrq(const struct pxe_rx *rx, const struct tftp_msg *msg)
 		goto nomem;
 	if (err)
 		goto limit;
-	s = kzalloc(sizeof(*s), GFP_ATOMIC);
+	s = pxe_kzalloc_charged(rx->link->memcg, sizeof(*s), PXE_GFP_PACKET);
 	if (!s)
 		goto nomem_unreserve;
 	s->port = port_alloc(tn, rx);

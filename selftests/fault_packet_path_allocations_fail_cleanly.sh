@@ -97,17 +97,19 @@ expect_eq "reply to the next REQUEST" 5 "$(head -n 1 "$WORK/ack2.json" | json_qu
 expect_eq "lease of 10.0.1.150" 10.0.1.150 "$(lease_field "$ns1" 02:00:00:00:00:02 ip)"
 
 # The offer is made, its frame is not: the client asks again and gets the
-# address it was offered (held for 60 s).
+# address it was offered (held for 60 s).  The second DISCOVER follows at
+# once, within the hold even on a slow emulated machine; the counters are
+# read after it.
 behaviour reply_without_memory_is_not_sent_and_counted
 mark
 fault_softirq slab pxe_tx_alloc
 discover 02:00:00:00:00:03 --expect-none
-fault_fired slab
-expect_eq "tx_errors" 1 "$(delta tx_errors)"
-expect_eq "dhcp_tx_offer" 0 "$(delta dhcp_tx_offer)"
 held=$(lease_field "$ns1" 02:00:00:00:00:03 ip)
 discover 02:00:00:00:00:03 >"$WORK/offer3.json"
+fault_fired slab
 expect_eq "address offered next" "$held" "$(head -n 1 "$WORK/offer3.json" | json_query 'j["yiaddr"]')"
+expect_eq "tx_errors" 1 "$(delta tx_errors)"
+expect_eq "dhcp_tx_offer (the second DISCOVER's)" 1 "$(delta dhcp_tx_offer)"
 
 # An established session of 10.0.1.2 keeps its per-client count: the
 # session is the first allocation of its next request.

@@ -118,6 +118,20 @@ ping_from() { local ns=$1; shift; ip netns exec "$ns" busybox ping "$@"; }
 # shellcheck disable=SC2034
 NOBODY=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 
+# Debian's switch for user namespaces made by unprivileged users: on for the
+# test (userns_clone_allow), back as it was from cleanup_test
+# (userns_clone_restore).
+USERNS_CLONE=/proc/sys/kernel/unprivileged_userns_clone
+userns_clone_allow() {
+	if [ -f $USERNS_CLONE ] && [ "$(cat $USERNS_CLONE)" = 0 ]; then
+		saved_userns_clone=0
+		echo 1 >$USERNS_CLONE
+	fi
+}
+userns_clone_restore() {
+	[ -z "${saved_userns_clone:-}" ] || echo "$saved_userns_clone" >$USERNS_CLONE
+}
+
 # ---------------------------------------------------------------------------
 # KTAP: one result per behaviour.
 
@@ -201,6 +215,13 @@ expect_eq() {
 		log "$1: expected '$2', got '$3'"
 		return 1
 	fi
+}
+
+# expect_ge WHAT MIN GOT
+expect_ge() {
+	[ "$3" -ge "$2" ] 2>/dev/null && return 0
+	log "$1: expected at least $2, got '$3'"
+	return 1
 }
 
 # json_query EXPR < JSON: evaluates the Python expression EXPR over the

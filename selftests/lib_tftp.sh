@@ -87,13 +87,6 @@ expect_same() {
 	fi
 }
 
-# expect_ge WHAT MIN GOT
-expect_ge() {
-	[ "$3" -ge "$2" ] 2>/dev/null && return 0
-	log "$1: expected at least $2, got '$3'"
-	return 1
-}
-
 # wait_until SECS CMD...: polls CMD every 0.2 s until it succeeds; fails
 # after SECS.
 wait_until() {

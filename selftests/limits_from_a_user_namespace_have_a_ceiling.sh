@@ -29,8 +29,7 @@ CONTAINER_PID=""
 
 cleanup_test() {
 	[ -z "$CONTAINER_PID" ] || kill "$CONTAINER_PID"
-	[ -z "${saved_userns_clone:-}" ] ||
-		echo "$saved_userns_clone" >/proc/sys/kernel/unprivileged_userns_clone
+	userns_clone_restore
 	[ -z "${saved_image:-}" ] || echo "$saved_image" >$PARAMS/max_image_memory
 	[ -z "${saved_sessions:-}" ] || echo "$saved_sessions" >$PARAMS/max_tftp_sessions
 }
@@ -44,12 +43,7 @@ in_userns() { "${NOBODY[@]}" unshare -U -r -n "$@"; }
 limit_in_userns() { in_userns "$PXECTL" -j settings show | json_query "j[0]['$1']"; }
 
 ensure_module
-# Debian's switch for user namespaces made by unprivileged users.
-if [ -f /proc/sys/kernel/unprivileged_userns_clone ] &&
-   [ "$(cat /proc/sys/kernel/unprivileged_userns_clone)" = 0 ]; then
-	saved_userns_clone=0
-	echo 1 >/proc/sys/kernel/unprivileged_userns_clone
-fi
+userns_clone_allow
 
 behaviour ceilings_are_module_parameters_with_their_defaults
 saved_image=$(cat $PARAMS/max_image_memory)

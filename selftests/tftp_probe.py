@@ -26,9 +26,9 @@ they arrived at (kernel receive timestamps, SO_TIMESTAMPNS).
       with an ERROR 0.  --bind: the client's source address.
 
   tftp_probe.py hold HOST NAME COUNT --ready FILE --release FILE
-                [--bind ADDR]
-      Open COUNT sessions (no options), acknowledge DATA 1 of each, so they
-      are established; create FILE --ready with the answers (one line
+                [--bind ADDR] [--opt KEY=VALUE ...]
+      Open COUNT sessions (with the options, an OACK is acknowledged),
+      acknowledge DATA 1 of each, so they are established; create FILE --ready with the answers (one line
       each), wait for --release to exist, end every session with ERROR 0.
 
   tftp_probe.py gaps FILE "G1 G2 ..." END [--early S] [--late S]
@@ -215,8 +215,11 @@ def cmd_hold(args):
     answers = []
     for _ in range(args.count):
         sock = udp_socket(args.bind)
-        sock.sendto(rrq(args.name), (args.host, 69))
+        sock.sendto(rrq(args.name, options=options(args.opt)), (args.host, 69))
         got = recv_stamped(sock, 3)
+        if got and opcode(got[0]) == OACK:
+            ack(sock, 0, got[1])
+            got = recv_stamped(sock, 3)
         if not got:
             answers.append("none")
             continue
@@ -307,6 +310,7 @@ def main():
     hold.add_argument("--release", required=True)
     hold.add_argument("--timeout", type=float, default=60)
     hold.add_argument("--bind", default="0.0.0.0")
+    hold.add_argument("--opt", action="append")
     gaps = sub.add_parser("gaps")
     gaps.add_argument("file")
     gaps.add_argument("gaps")

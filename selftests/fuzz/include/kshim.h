@@ -41,6 +41,9 @@ typedef unsigned int gfp_t;
 #define GFP_KERNEL	0u
 #define GFP_ATOMIC	1u
 #define GFP_KERNEL_ACCOUNT	2u
+#define GFP_NOWAIT	4u
+#define __GFP_NOWARN	8u
+#define __GFP_ACCOUNT	16u
 #define HZ		250
 #define U8_MAX		0xff
 #define NLMSG_GOODSIZE	4096
@@ -56,6 +59,17 @@ typedef unsigned int gfp_t;
 
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
+
+/* ---- memory cgroups: none on the host ---------------------------------- */
+
+struct mem_cgroup;
+#define get_mem_cgroup_from_mm(mm)	((struct mem_cgroup *)NULL)
+static inline void mem_cgroup_put(struct mem_cgroup *memcg) { (void)memcg; }
+static inline struct mem_cgroup *set_active_memcg(struct mem_cgroup *memcg)
+{
+	(void)memcg;
+	return NULL;
+}
 
 /* ---- errors ----------------------------------------------------------- */
 
