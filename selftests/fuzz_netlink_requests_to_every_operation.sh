@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Netlink fuzzing of every operation of the pxe family
-# (selftests/fuzz-vm/fuzz_netlink.py) for FUZZ_SECONDS (default 50) in
+# (selftests/fuzz-vm/fuzz_netlink.py) for FUZZ_SECONDS (default 60) in
 # all: half as root of a namespace, a quarter as root of a user namespace
 # (`unshare -Urn`, its own network namespace and dummy device), a quarter
 # as nobody, who changes nothing (every object and setting the same
@@ -16,10 +16,10 @@
 #   $ns1: d0 10.0.1.1/24 (dummy), pxe link, pool, image; the fuzzer
 #   a user namespace's own network namespace: d0 10.0.1.1/24; the fuzzer
 set -e
-# shellcheck source=../lib.sh
-source "$(dirname "$0")/../lib.sh"
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
-FUZZ_SECONDS=${FUZZ_SECONDS:-50}
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_SEED=${FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 FUZZ_COUNT=${FUZZ_COUNT:-0}
 FUZZ=("$PYTHON" "$SELFTESTS/fuzz-vm/fuzz_netlink.py" --seed "$FUZZ_SEED" --count "$FUZZ_COUNT" --dev d0)
@@ -27,7 +27,7 @@ DIR=$(mktemp -d /tmp/pxe-fuzz-netlink.XXXXXX)
 chmod 755 "$DIR"
 cleanup_test() { rm -rf "$DIR"; }
 
-log "seed $FUZZ_SEED (replay: FUZZ_SEED=$FUZZ_SEED FUZZ_COUNT=N selftests/fuzz-vm/run fuzz_netlink)"
+log "seed $FUZZ_SEED (replay: FUZZ_SEED=$FUZZ_SEED FUZZ_COUNT=N selftests/fuzz-vm/run fuzz_netlink_requests_to_every_operation)"
 
 ensure_module
 netns_add "$ns1"

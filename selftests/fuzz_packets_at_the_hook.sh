@@ -5,7 +5,7 @@
 # mutated DHCP and TFTP frames (the codec corpora under mutated Ethernet,
 # VLAN, IPv4 and UDP headers, truncated and oversized), interleaved with
 # valid DORAs and windowed downloads from several clients, for
-# FUZZ_SECONDS (default 50); every reply is checked for bytes no request
+# FUZZ_SECONDS (default 60); every reply is checked for bytes no request
 # carried.  Then real clients are still served: busybox udhcpc gets a
 # lease, tftp-hpa and busybox tftp download an image intact; and the
 # kernel log is clean.
@@ -20,10 +20,10 @@
 #   |   images small.bin, mid.bin   |       |   udhcpc, tftp, busybox tftp  |
 #   +-------------------------------+       +-------------------------------+
 set -e
-# shellcheck source=../lib.sh
-source "$(dirname "$0")/../lib.sh"
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
-FUZZ_SECONDS=${FUZZ_SECONDS:-50}
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_SEED=${FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 FUZZ_COUNT=${FUZZ_COUNT:-0}
 DIR=$(mktemp -d /tmp/pxe-fuzz-packets.XXXXXX)
