@@ -65,11 +65,14 @@ static struct pxe_lease *lease_by_addr(struct pxe_pool *pool, __be32 addr)
 	return NULL;
 }
 
-/* Charged to the pool's memory cgroup, whoever sends the packet. */
-static struct pxe_lease *lease_alloc(struct pxe_pool *pool,
+/*
+ * From a packet: charged to @memcg, the pool's, whoever sent it.  From
+ * `lease add` (@memcg NULL): to the caller's.
+ */
+static struct pxe_lease *lease_alloc(struct mem_cgroup *memcg,
 				     const struct pxe_client_id *cid, gfp_t gfp)
 {
-	struct pxe_lease *l = pxe_kzalloc_charged(pool->memcg,
+	struct pxe_lease *l = pxe_kzalloc_charged(memcg,
 						  struct_size(l, id, cid->len),
 						  gfp);
 
@@ -180,7 +183,7 @@ int pxe_lease_offer(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 		err = -ENOSPC;
 		goto unlock;
 	}
-	l = lease_alloc(pool, cid, PXE_GFP_PACKET);
+	l = lease_alloc(pool->memcg, cid, PXE_GFP_PACKET);
 	if (!l) {
 		err = -ENOMEM;
 		goto unlock;
@@ -228,7 +231,7 @@ enum pxe_bind pxe_lease_bind(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 			ret = PXE_BIND_NAK;
 			goto unlock;
 		}
-		l = lease_alloc(pool, cid, PXE_GFP_PACKET);
+		l = lease_alloc(pool->memcg, cid, PXE_GFP_PACKET);
 		if (!l) {
 			ret = PXE_BIND_NOMEM;
 			goto unlock;
@@ -444,6 +447,12 @@ int pxe_nl_lease_new(struct sk_buff *skb, struct genl_info *info)
 	memcpy(mac, nla_data(a[PXE_A_LEASE_MAC]), ETH_ALEN);
 	addr = nla_get_in_addr(a[PXE_A_LEASE_ADDR]);
 	lease_id_from_attrs(info, mac, &cid);
+	l = lease_alloc(NULL, &cid, GFP_KERNEL);
+	if (!l)
+		return -ENOMEM;
+	if (a[PXE_A_LEASE_HOSTNAME])
+		nla_strscpy(l->hostname, a[PXE_A_LEASE_HOSTNAME],
+			    sizeof(l->hostname));
 
 	mutex_lock(&pn->lock);
 	pool = pool_by_range(pn->dhcp, addr);
@@ -451,23 +460,14 @@ int pxe_nl_lease_new(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_LEASE_ADDR],
 				    "lease address is outside every pool");
 		err = -EINVAL;
-		goto unlock;
+	} else {
+		expires = a[PXE_A_LEASE_EXPIRES] ?
+			nla_get_u32(a[PXE_A_LEASE_EXPIRES]) : pool->lease_time;
+		err = lease_restore(pool, l, addr, mac, expires, info);
 	}
-	l = lease_alloc(pool, &cid, GFP_KERNEL);
-	if (!l) {
-		err = -ENOMEM;
-		goto unlock;
-	}
-	if (a[PXE_A_LEASE_HOSTNAME])
-		nla_strscpy(l->hostname, a[PXE_A_LEASE_HOSTNAME],
-			    sizeof(l->hostname));
-	expires = a[PXE_A_LEASE_EXPIRES] ?
-		nla_get_u32(a[PXE_A_LEASE_EXPIRES]) : pool->lease_time;
-	err = lease_restore(pool, l, addr, mac, expires, info);
+	mutex_unlock(&pn->lock);
 	if (err)
 		kfree(l);
-unlock:
-	mutex_unlock(&pn->lock);
 	return err;
 }
 

@@ -127,16 +127,26 @@ static inline struct mem_cgroup *pxe_memcg_of_caller(void)
 	return get_mem_cgroup_from_mm(current->mm);
 }
 
-/* Softirq: no sleeping, no reserves, and no going over the cgroup's limit. */
-#define PXE_GFP_PACKET	(GFP_NOWAIT | __GFP_NOWARN)
+/* Softirq: no sleeping, no emergency reserves, never over the limit. */
+#define PXE_GFP_PACKET	(GFP_NOWAIT | __GFP_NOWARN | __GFP_NOMEMALLOC)
 
+/*
+ * The task a softirq interrupted may be in memory reclaim (PF_MEMALLOC),
+ * for which the memory cgroup forces charges past memory.max: masked for
+ * the allocation, as __netif_receive_skb() sets it for a pfmemalloc skb.
+ */
 static inline void *pxe_kzalloc_charged(struct mem_cgroup *memcg, size_t size,
 					gfp_t gfp)
 {
-	struct mem_cgroup *old = set_active_memcg(memcg);
-	void *p = kzalloc(size, gfp | __GFP_ACCOUNT);
+	unsigned int pflags = current->flags & PF_MEMALLOC;
+	struct mem_cgroup *old;
+	void *p;
 
+	current->flags &= ~PF_MEMALLOC;
+	old = set_active_memcg(memcg);
+	p = kzalloc(size, gfp | __GFP_ACCOUNT);
 	set_active_memcg(old);
+	current_restore_flags(pflags, PF_MEMALLOC);
 	return p;
 }
 

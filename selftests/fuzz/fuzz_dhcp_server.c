@@ -26,6 +26,7 @@
 
 unsigned long jiffies;
 unsigned int shim_alloc_fail_mask, shim_alloc_count;
+struct shim_task shim_current;
 int shim_rtnl_held;
 struct workqueue_struct *system_power_efficient_wq;
 struct genl_family pxe_family;

@@ -44,6 +44,7 @@ typedef unsigned int gfp_t;
 #define GFP_NOWAIT	4u
 #define __GFP_NOWARN	8u
 #define __GFP_ACCOUNT	16u
+#define __GFP_NOMEMALLOC	32u
 #define HZ		250
 #define U8_MAX		0xff
 #define NLMSG_GOODSIZE	4096
@@ -69,6 +70,16 @@ static inline struct mem_cgroup *set_active_memcg(struct mem_cgroup *memcg)
 {
 	(void)memcg;
 	return NULL;
+}
+
+/* The one task: only its PF_MEMALLOC flag is used. */
+#define PF_MEMALLOC	0x800u
+struct shim_task { unsigned int flags; };
+extern struct shim_task shim_current;
+#define current	(&shim_current)
+static inline void current_restore_flags(unsigned int orig, unsigned int flags)
+{
+	shim_current.flags = (shim_current.flags & ~flags) | (orig & flags);
 }
 
 /* ---- errors ----------------------------------------------------------- */
