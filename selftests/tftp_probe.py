@@ -28,8 +28,9 @@ they arrived at (kernel receive timestamps, SO_TIMESTAMPNS).
   tftp_probe.py hold HOST NAME COUNT --ready FILE --release FILE
                 [--bind ADDR] [--opt KEY=VALUE ...]
       Open COUNT sessions (with the options, an OACK is acknowledged),
-      acknowledge DATA 1 of each, so they are established; create FILE --ready with the answers (one line
-      each), wait for --release to exist, end every session with ERROR 0.
+      acknowledge DATA 1 of each, so they are established; create FILE
+      --ready with the answers (one line each), wait for --release to
+      exist, end every session with ERROR 0.
 
   tftp_probe.py gaps FILE "G1 G2 ..." END [--early S] [--late S]
       Check a stall run (FILE): the resends of DATA 2 came G1, G2, ...
