@@ -9,6 +9,8 @@
 #   make demo            a VM network-boots a second VM from the module
 #   make bench           pxe against dnsmasq, Kea, tftpd-hpa, atftpd: docs/BENCHMARKS.md
 #   make style           checkpatch over our sources
+#   make regen           include/uapi/linux/pxe.h from docs/netlink/pxe.yaml,
+#                        by the kernel's ynl-gen-c.py (docs/netlink/README.md)
 #   make fuzz            the codecs' libFuzzer targets, FUZZ_TIME seconds each
 #   make fuzz-vm         packet and netlink fuzzing of the module in a VM,
 #                        SECONDS=N each (default 60), on KVER (default: the
@@ -31,8 +33,8 @@ MOD_SRCS := $(KMOD_SRCS) include/uapi/linux/pxe.h
 # W=1 warnings are errors: kmod/Kbuild adds -Werror.
 KBUILD_ARGS := W=1
 
-.PHONY: all module ctl modules-all kbuild sparse style deps ksrc check fuzz fuzz-vm demo \
-	bench install clean debug-kernel
+.PHONY: all module ctl modules-all kbuild sparse style deps ksrc regen check fuzz fuzz-vm \
+	demo bench install clean debug-kernel
 
 all: module ctl
 
@@ -73,6 +75,11 @@ ksrc: deps
 
 style: ksrc
 	$(CHECKPATCH) --no-tree --strict --quiet --terse -f $(MOD_SRCS)
+
+# The uapi header is generated from the YNL spec and committed, like
+# upstream's; `selftests/check spec` fails when the two part.
+regen: deps
+	@$(TOP)/scripts/ynl regen
 
 check:
 	@$(TOP)/scripts/install-deps

@@ -31,11 +31,21 @@ NLMSGERR_ATTR_MSG = 1
 
 
 def uapi_enum(name):
+    """NAME: value of each member of enum NAME, counting from 0 or from
+    an explicit "= N" (the generated header starts pxe_cmd at 1); aliases
+    (PXE_CMD_MAX = (__PXE_CMD_MAX - 1)) are left out."""
     text = open(os.path.join(TOP, "include/uapi/linux/pxe.h")).read()
     body = re.search(r"enum " + name + r" \{(.*?)\};", text, re.S).group(1)
     body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
-    names = [w.strip() for w in body.split(",") if w.strip()]
-    return {n: i for i, n in enumerate(names)}
+    values, value = {}, 0
+    for item in filter(None, (w.strip() for w in body.split(","))):
+        ident, _, explicit = (s.strip() for s in item.partition("="))
+        if explicit and not explicit.isdigit():
+            continue
+        value = int(explicit) if explicit else value
+        values[ident] = value
+        value += 1
+    return values
 
 
 CMD = uapi_enum("pxe_cmd")

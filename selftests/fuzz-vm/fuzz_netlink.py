@@ -49,22 +49,22 @@ def uapi():
     text = open(os.path.join(TOP, "include/uapi/linux/pxe.h")).read()
 
     def enum(name):
+        """Members and values, counting from 0 or an explicit "= N";
+        neither __PXE_*_MAX nor the PXE_*_MAX alias after it."""
         body = re.search(r"enum " + name + r" \{(.*?)\};", text, re.S).group(1)
-        kinds = {}
-        names = []
-        for m in re.finditer(r"(PXE_\w+)\s*(?:=\s*\d+\s*)?,(?:[ \t]*/\*\s*(\w+))?", body):
-            names.append(m.group(1))
-            kinds[m.group(1)] = m.group(2) or ""
-        return {n: i for i, n in enumerate(names)}, kinds
+        values, value = {}, 0
+        for m in re.finditer(r"^\s*(PXE_\w+)\s*(?:=\s*(\d+)\s*)?,", body, re.M):
+            value = int(m.group(2)) if m.group(2) else value
+            values[m.group(1)] = value
+            value += 1
+        return values
 
-    cmds, _ = enum("pxe_cmd")
-    attrs, kinds = enum("pxe_attr")
     consts = {m.group(1): int(m.group(2)) for m in
               re.finditer(r"#define (PXE_\w+)\s+(\d+)", text)}
-    return cmds, attrs, kinds, consts
+    return enum("pxe_cmd"), enum("pxe_attr"), consts
 
 
-CMD, ATTR, KIND, CONST = uapi()
+CMD, ATTR, CONST = uapi()
 A = {n[len("PXE_A_"):]: v for n, v in ATTR.items()}
 C = {n[len("PXE_CMD_"):]: v for n, v in CMD.items()}
 A_MAX = max(ATTR.values())
