@@ -109,6 +109,7 @@ fuzz: deps
 FUZZ_VM_KVER = $(if $(filter command line environment,$(origin KVER)),$(KVER),$(shell $(TOP)/selftests/fuzz-vm/run --kernel))
 fuzz-vm: ctl
 	@$(TOP)/scripts/ksrc -q >/dev/null
+	@$(TOP)/scripts/ksrc -q ynl >/dev/null
 	$(MAKE) --no-print-directory kbuild KVER=$(FUZZ_VM_KVER)
 	FUZZ_SECONDS=$(or $(SECONDS),60) $(TOP)/selftests/fuzz-vm/run -k $(FUZZ_VM_KVER)
 
