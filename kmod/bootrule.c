@@ -162,7 +162,7 @@ static void rule_from_attrs(struct pxe_boot_rule *rule, struct nlattr **a)
 		rule->server = nla_get_in_addr(a[PXE_A_BOOT_SERVER]);
 }
 
-int pxe_nl_boot_new(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_boot_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct pxe_dhcp_net *dn = pn->dhcp;
@@ -222,7 +222,7 @@ out:
 	return err;
 }
 
-int pxe_nl_boot_del(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_boot_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct pxe_dhcp_net *dn = pn->dhcp;
@@ -294,7 +294,7 @@ static int fill_rule(struct sk_buff *skb, const struct pxe_boot_rule *rule,
 }
 
 /* Dump cursor: cb->args[0] is the number of rules already sent. */
-int pxe_nl_boot_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int pxe_nl_boot_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct pxe_net *pn = pxe_net(sock_net(skb->sk));
 	struct pxe_boot_table *table;

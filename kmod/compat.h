@@ -35,4 +35,21 @@
 #error "no GENL_MCAST_CAP_NET_ADMIN: the monitor group would be open to all users"
 #endif
 
+/*
+ * The generated policy (netlink-gen.c, by the kernel's ynl-gen-c.py) keeps
+ * its range objects const, as 6.12's nla_policy points at them; 6.1's
+ * points at a mutable one, and the const object would be a discarded
+ * qualifier (an error with -Werror).  Validation only reads the range, so
+ * 6.1 gets the same entry with the qualifier cast away.  Kbuild includes
+ * this header first in netlink-gen.c.
+ */
+#ifdef PXE_NLA_RANGE_NOT_CONST
+#undef NLA_POLICY_FULL_RANGE
+#define NLA_POLICY_FULL_RANGE(tp, _range) {			\
+	.type = NLA_ENSURE_UINT_OR_BINARY_TYPE(tp),		\
+	.validation_type = NLA_VALIDATE_RANGE_PTR,		\
+	.range = (struct netlink_range_validation *)(_range),	\
+}
+#endif
+
 #endif /* _PXE_COMPAT_H */

@@ -61,7 +61,7 @@ static bool addr_in_some_subnet(struct pxe_dhcp_net *dn, __be32 addr)
 	return false;
 }
 
-int pxe_nl_host_new(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_host_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct pxe_dhcp_net *dn = pn->dhcp;
@@ -106,7 +106,7 @@ int pxe_nl_host_new(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-int pxe_nl_host_del(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_host_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct pxe_host *host;
@@ -151,7 +151,7 @@ static int fill_host(struct sk_buff *skb, const struct pxe_host *host,
 }
 
 /* Dump cursor: cb->args[0] is the number of hosts already sent. */
-int pxe_nl_host_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int pxe_nl_host_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct pxe_net *pn = pxe_net(sock_net(skb->sk));
 	long done = cb->args[0], i = 0;

@@ -396,7 +396,7 @@ static int upload_reserve(struct pxe_image_store *store, u64 size,
 	return 0;
 }
 
-int pxe_nl_image_new(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_image_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct pxe_image_store *store = pn->images;
@@ -498,7 +498,7 @@ static struct upload *request_upload(struct pxe_image_store *store,
 	return up;
 }
 
-int pxe_nl_image_write(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_image_write_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct nlattr *data = info->attrs[PXE_A_IMAGE_DATA];
@@ -551,7 +551,7 @@ static void image_publish(struct pxe_image_store *store,
 	store->pn->gen++;
 }
 
-int pxe_nl_image_commit(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_image_commit_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct pxe_image_store *store = pn->images;
@@ -604,7 +604,7 @@ unlock:
 	return err;
 }
 
-int pxe_nl_image_abort(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_image_abort_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct upload *up;
@@ -624,7 +624,7 @@ int pxe_nl_image_abort(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-int pxe_nl_image_del(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_image_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	char name[PXE_IMAGE_NAME_MAX];
@@ -678,7 +678,7 @@ static int fill_image(struct sk_buff *skb, const struct pxe_image *image,
 	return 0;
 }
 
-int pxe_nl_image_get(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_image_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	char name[PXE_IMAGE_NAME_MAX];
@@ -718,7 +718,7 @@ struct image_dump {
 	long done;
 };
 
-int pxe_nl_image_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int pxe_nl_image_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct image_dump *pos = (struct image_dump *)cb->args;
 	struct pxe_net *pn = pxe_net(sock_net(skb->sk));

@@ -429,7 +429,7 @@ static int lease_restore(struct pxe_pool *pool, struct pxe_lease *l,
 	return 0;
 }
 
-int pxe_nl_lease_new(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_lease_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct nlattr **a = info->attrs;
@@ -492,7 +492,7 @@ static int pool_drop_mac(struct pxe_pool *pool, const u8 *mac)
 	return n;
 }
 
-int pxe_nl_lease_del(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_lease_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct pxe_pool *pool;
@@ -514,7 +514,7 @@ int pxe_nl_lease_del(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-int pxe_nl_lease_flush(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_lease_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct pxe_pool *pool;
@@ -580,7 +580,7 @@ static int dump_pool_leases(struct sk_buff *skb, struct pxe_pool *pool,
  * last and the dump is the table of one moment.  Leases change in softirq,
  * outside pxe_net.lock, hence lease_gen.
  */
-int pxe_nl_lease_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int pxe_nl_lease_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct pxe_net *pn = pxe_net(sock_net(skb->sk));
 	struct pxe_pool *pool;

@@ -276,7 +276,7 @@ static int pool_configure(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 	return err;
 }
 
-int pxe_nl_pool_new(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_pool_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct pxe_dhcp_net *dn = pn->dhcp;
@@ -337,7 +337,7 @@ static struct pxe_pool *request_pool(struct pxe_dhcp_net *dn,
 	return pool;
 }
 
-int pxe_nl_pool_del(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_pool_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct pxe_pool *pool;
@@ -404,7 +404,7 @@ static int fill_pool(struct sk_buff *skb, struct pxe_pool *pool, u32 portid,
 	return 0;
 }
 
-int pxe_nl_pool_get(struct sk_buff *skb, struct genl_info *info)
+int pxe_nl_pool_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct pxe_pool *pool;
@@ -429,7 +429,7 @@ int pxe_nl_pool_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* Dump cursor: cb->args[0] is the number of pools already sent. */
-int pxe_nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int pxe_nl_pool_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct pxe_net *pn = pxe_net(sock_net(skb->sk));
 	long done = cb->args[0], i = 0;

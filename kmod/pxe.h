@@ -24,6 +24,9 @@
 #include <net/net_namespace.h>
 #include <uapi/linux/pxe.h>
 
+/* The handlers the generated ops table names (pxe_nl_<op>_doit, _dumpit). */
+#include "netlink-gen.h"
+
 struct pxe_dhcp_net;
 struct pxe_image_store;
 struct pxe_tftp_net;
@@ -233,20 +236,6 @@ void pxe_dhcp_net_exit(struct pxe_net *pn);
 void pxe_dhcp_net_free(struct pxe_net *pn);
 void pxe_dhcp_link_gone(struct pxe_link *link);	/* RTNL + pn->lock */
 bool pxe_dhcp_rcv(const struct pxe_rx *rx);
-int pxe_nl_pool_new(struct sk_buff *skb, struct genl_info *info);
-int pxe_nl_pool_del(struct sk_buff *skb, struct genl_info *info);
-int pxe_nl_pool_get(struct sk_buff *skb, struct genl_info *info);
-int pxe_nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int pxe_nl_host_new(struct sk_buff *skb, struct genl_info *info);
-int pxe_nl_host_del(struct sk_buff *skb, struct genl_info *info);
-int pxe_nl_host_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int pxe_nl_boot_new(struct sk_buff *skb, struct genl_info *info);
-int pxe_nl_boot_del(struct sk_buff *skb, struct genl_info *info);
-int pxe_nl_boot_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int pxe_nl_lease_new(struct sk_buff *skb, struct genl_info *info);
-int pxe_nl_lease_del(struct sk_buff *skb, struct genl_info *info);
-int pxe_nl_lease_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int pxe_nl_lease_flush(struct sk_buff *skb, struct genl_info *info);
 
 /*
  * The image store (image.c).  pxe_image_get() looks a name up under RCU
@@ -279,13 +268,6 @@ void pxe_image_net_free(struct pxe_net *pn);
 struct pxe_image *pxe_image_get(struct pxe_net *pn, const char *name);
 void pxe_image_put(struct pxe_image *image);
 u64 pxe_image_memory_used(struct pxe_net *pn);
-int pxe_nl_image_new(struct sk_buff *skb, struct genl_info *info);
-int pxe_nl_image_write(struct sk_buff *skb, struct genl_info *info);
-int pxe_nl_image_commit(struct sk_buff *skb, struct genl_info *info);
-int pxe_nl_image_abort(struct sk_buff *skb, struct genl_info *info);
-int pxe_nl_image_del(struct sk_buff *skb, struct genl_info *info);
-int pxe_nl_image_get(struct sk_buff *skb, struct genl_info *info);
-int pxe_nl_image_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
 /*
  * The TFTP server (tftp.c).  pxe_tftp_rcv(): softirq, true when ours.

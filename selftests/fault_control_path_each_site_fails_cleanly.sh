@@ -58,12 +58,12 @@ pxe1 link add dev srv0
 expect_eq "monitor_drop_nomem after a good add" $((lost + 1)) \
 	"$(stat_of "$ns1" monitor_drop_nomem)"
 
-# pxe_nl_pool_new allocates the pool, its domain, the address bitmap and
+# pxe_nl_pool_new_doit allocates the pool, its domain, the address bitmap and
 # the two hash tables, in this order.
 behaviour pool_add_fails_at_each_of_its_five_allocations
 for n in 1 2 3 4 5; do
 	log "pool add, allocation $n fails"
-	fault_nth slab pxe_nl_pool_new
+	fault_nth slab pxe_nl_pool_new_doit
 	expect_error "pxectl: pool add lan: $NOMEM" failing $n "$PXECTL" "${POOL_ADD[@]}"
 	fault_fired slab
 	expect_error "pxectl: pool show lan: no such pool" pxe1 pool show lan
@@ -73,19 +73,19 @@ expect_eq "pools after the retry" 1 "$(count_of pool show)"
 
 # pxectl's show commands dump; a GET of one object comes from fault_get.py.
 behaviour pool_get_fails_when_the_reply_cannot_be_allocated
-fault_nth slab pxe_nl_pool_get
+fault_nth slab pxe_nl_pool_get_doit
 expect_eq "POOL_GET lan" ENOMEM "$(failing 1 "$PYTHON" "$SELFTESTS/fault_get.py" pool lan)"
 fault_fired slab
 expect_eq "POOL_GET lan again" OK "$(n1 "$PYTHON" "$SELFTESTS/fault_get.py" pool lan)"
 
 behaviour link_get_fails_when_the_reply_cannot_be_allocated
-fault_nth slab pxe_nl_link_get
+fault_nth slab pxe_nl_link_get_doit
 expect_eq "LINK_GET srv0" ENOMEM "$(failing 1 "$PYTHON" "$SELFTESTS/fault_get.py" link srv0)"
 fault_fired slab
 expect_eq "LINK_GET srv0 again" OK "$(n1 "$PYTHON" "$SELFTESTS/fault_get.py" link srv0)"
 
 behaviour host_add_fails_when_the_reservation_cannot_be_allocated
-fault_nth slab pxe_nl_host_new
+fault_nth slab pxe_nl_host_new_doit
 expect_error "pxectl: host add 52:54:00:00:00:01: $NOMEM" \
 	failing 1 "$PXECTL" host add 52:54:00:00:00:01 ip 10.0.1.150
 fault_fired slab
@@ -94,7 +94,7 @@ pxe1 host add 52:54:00:00:00:01 ip 10.0.1.150
 expect_eq "reservations after the retry" 1 "$(count_of host show)"
 
 behaviour lease_add_fails_when_the_lease_cannot_be_allocated
-fault_nth slab pxe_nl_lease_new
+fault_nth slab pxe_nl_lease_new_doit
 expect_error "pxectl: lease add 52:54:00:00:00:02: $NOMEM" \
 	failing 1 "$PXECTL" lease add 52:54:00:00:00:02 ip 10.0.1.120
 fault_fired slab
@@ -102,13 +102,13 @@ expect_eq "leases after the failed add" 0 "$(count_of lease show)"
 pxe1 lease add 52:54:00:00:00:02 ip 10.0.1.120
 expect_eq "leases after the retry" 1 "$(count_of lease show)"
 
-# pxe_nl_boot_new makes its reply first (the skb's head, then its data),
+# pxe_nl_boot_new_doit makes its reply first (the skb's head, then its data),
 # then the rule; boot_replace the new rule table.  A rule is added only
 # when its id can be answered.
 behaviour boot_add_fails_at_its_reply_its_rule_and_its_table
 for n in 1 2 3; do
 	log "boot add, allocation $n fails"
-	fault_nth slab pxe_nl_boot_new
+	fault_nth slab pxe_nl_boot_new_doit
 	expect_error "pxectl: boot add: $NOMEM" \
 		failing $n "$PXECTL" boot add arch efi-x64 file ipxe.efi
 	fault_fired slab

@@ -11,18 +11,19 @@
 import errno
 import sys
 
-from image_nl import ATTR, CMD, Genl, attr
+from pxe_ynl import Genl
 
+# The operation and the attribute naming its object, as the spec names them.
 WHAT = {
-    "pool": ("PXE_CMD_POOL_GET", "PXE_A_POOL_NAME"),
-    "link": ("PXE_CMD_LINK_GET", "PXE_A_IFNAME"),
+    "pool": ("pool-get", "pool-name"),
+    "link": ("link-get", "ifname"),
 }
 
 
 def main():
-    cmd, name_attr = WHAT[sys.argv[1]]
+    op, name_attr = WHAT[sys.argv[1]]
     nl = Genl()
-    err, text, _ = nl.request(CMD[cmd], [attr(ATTR[name_attr], sys.argv[2])])
+    err, text, _ = nl.request(op, {name_attr: sys.argv[2]})
     print(errno.errorcode.get(err, str(err)) if err else "OK")
     return 0
 

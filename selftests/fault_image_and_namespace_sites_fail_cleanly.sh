@@ -32,14 +32,14 @@ fault_need_machine
 
 NOMEM="Cannot allocate memory"
 
-# pxe_nl_image_new allocates the upload, the image's entry, its page
+# pxe_nl_image_new_doit allocates the upload, the image's entry, its page
 # array, then its pages (fail_page_alloc), then the reply (whose loss
 # leaves an upload that goes with pxectl's socket).
 behaviour image_load_fails_at_each_of_its_allocations
 image_file a.bin 300000
 for n in 1 2 4; do
 	log "image load, allocation $n fails"
-	fault_nth slab pxe_nl_image_new
+	fault_nth slab pxe_nl_image_new_doit
 	expect_error "pxectl: image load a.bin: $NOMEM" \
 		failing $n "$PXECTL" image load a.bin "$IMG_DIR/a.bin"
 	fault_fired slab
@@ -48,7 +48,7 @@ done
 for what in "slab 3" "page 1" "page 74"; do
 	log "image load, $what fails"
 	read -r point n <<<"$what"
-	fault_nth "$point" pxe_nl_image_new
+	fault_nth "$point" pxe_nl_image_new_doit
 	expect_error "pxectl: image load a.bin: out of memory for the image (the memory cgroup's limit or the machine's); nothing was stored" \
 		failing "$n" "$PXECTL" image load a.bin "$IMG_DIR/a.bin"
 	fault_fired "$point"
@@ -63,12 +63,12 @@ expect_eq "image load output" "a.bin 300000 $(sha_of a.bin)" \
 behaviour failed_load_leaves_the_other_images_and_a_replaced_one_intact
 image_file c.bin 300000
 PAGES_MSG="out of memory for the image (the memory cgroup's limit or the machine's); nothing was stored"
-fault_nth page pxe_nl_image_new
+fault_nth page pxe_nl_image_new_doit
 expect_error "pxectl: image load b.bin: $PAGES_MSG" \
 	failing 1 "$PXECTL" image load b.bin "$IMG_DIR/c.bin"
 fault_fired page
 expect_eq "images after the failed load" a.bin "$(image_names "$ns1")"
-fault_nth page pxe_nl_image_new
+fault_nth page pxe_nl_image_new_doit
 expect_error "pxectl: image load a.bin: $PAGES_MSG" \
 	failing 74 "$PXECTL" image load a.bin "$IMG_DIR/c.bin"
 fault_fired page
@@ -78,7 +78,7 @@ expect_eq "image load output" "b.bin 300000 $(sha_of c.bin)" \
 	"$(pxe1 image load b.bin "$IMG_DIR/c.bin")"
 
 behaviour image_show_fails_when_the_reply_cannot_be_allocated
-fault_nth slab pxe_nl_image_get
+fault_nth slab pxe_nl_image_get_doit
 expect_error "pxectl: image show a.bin: $NOMEM" failing 1 "$PXECTL" image show a.bin
 fault_fired slab
 expect_eq "image show a.bin again" "name a.bin size 300000 sha256 $(sha_of a.bin) active 0 downloads 0" \

@@ -1,120 +1,23 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 #
-# The image upload protocol spoken directly (raw generic netlink), for what
-# pxectl never does on purpose: writes out of order or past the end, commits
-# too early or with the wrong SHA-256, another socket's upload, a socket
-# closed mid-upload.  Used by image_upload_protocol_errors.sh:
+# The image upload protocol spoken directly (generic netlink through the
+# kernel's YNL library, pxe_ynl.py), for what pxectl never does on purpose:
+# writes out of order or past the end, commits too early or with the wrong
+# SHA-256, another socket's upload, a socket closed mid-upload.  Every
+# request is well-formed netlink; the errors are the protocol's.  Used by
+# image_upload_protocol_errors.sh:
 #
 #	image_nl.py CASE	exit 0 when CASE behaves, 1 (and why) if not
 #
-# Numbers come from include/uapi/linux/pxe.h, parsed here, so the script
-# follows the contract instead of copying it.
+# Commands and attributes are named as docs/netlink/pxe.yaml names them, so
+# the script follows the contract instead of copying it.
 import errno
 import hashlib
-import os
-import re
-import socket
-import struct
 import sys
 import time
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-NETLINK_GENERIC = 16
-NETLINK_EXT_ACK = 11
-SOL_NETLINK = 270
-NLM_F_REQUEST, NLM_F_ACK = 1, 4
-NLMSG_ERROR, NLMSG_DONE = 2, 3
-GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 16, 3
-CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
-NLMSGERR_ATTR_MSG = 1
-
-
-def uapi_enum(name):
-    """NAME: value of each member of enum NAME, counting from 0 or from
-    an explicit "= N" (the generated header starts pxe_cmd at 1); aliases
-    (PXE_CMD_MAX = (__PXE_CMD_MAX - 1)) are left out."""
-    text = open(os.path.join(TOP, "include/uapi/linux/pxe.h")).read()
-    body = re.search(r"enum " + name + r" \{(.*?)\};", text, re.S).group(1)
-    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
-    values, value = {}, 0
-    for item in filter(None, (w.strip() for w in body.split(","))):
-        ident, _, explicit = (s.strip() for s in item.partition("="))
-        if explicit and not explicit.isdigit():
-            continue
-        value = int(explicit) if explicit else value
-        values[ident] = value
-        value += 1
-    return values
-
-
-CMD = uapi_enum("pxe_cmd")
-ATTR = uapi_enum("pxe_attr")
-
-
-def attr(kind, value):
-    if isinstance(value, str):
-        value = value.encode() + b"\0"
-    elif isinstance(value, tuple):          # ("u32" | "u64", n)
-        value = struct.pack("=I" if value[0] == "u32" else "=Q", value[1])
-    hdr = struct.pack("=HH", 4 + len(value), kind)
-    return hdr + value + b"\0" * (-len(value) % 4)
-
-
-def parse_attrs(data):
-    out = {}
-    while len(data) >= 4:
-        length, kind = struct.unpack_from("=HH", data)
-        if length < 4:
-            break
-        out[kind & 0x3fff] = data[4:length]
-        data = data[(length + 3) & ~3:]
-    return out
-
-
-class Genl:
-    """One generic netlink socket: a portid of its own."""
-
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
-                                  NETLINK_GENERIC)
-        self.sock.bind((0, 0))
-        self.sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
-        self.seq = 0
-        self.family = GENL_ID_CTRL
-        _, _, reply = self.request(CTRL_CMD_GETFAMILY,
-                                   [attr(CTRL_ATTR_FAMILY_NAME, "pxe")])
-        self.family = struct.unpack("=H", reply[CTRL_ATTR_FAMILY_ID][:2])[0]
-
-    def close(self):
-        self.sock.close()
-
-    def request(self, cmd, attrs):
-        """Returns (errno, extack message, attributes of the reply)."""
-        self.seq += 1
-        payload = struct.pack("=BBH", cmd, 1, 0) + b"".join(attrs)
-        hdr = struct.pack("=IHHII", 16 + len(payload), self.family,
-                          NLM_F_REQUEST | NLM_F_ACK, self.seq, 0)
-        self.sock.send(hdr + payload)
-        reply = {}
-        while True:
-            data = self.sock.recv(1 << 20)
-            while data:
-                length, kind, flags, seq, _ = struct.unpack_from("=IHHII", data)
-                msg, data = data[16:length], data[(length + 3) & ~3:]
-                if seq != self.seq:
-                    continue
-                if kind == NLMSG_ERROR:
-                    err = -struct.unpack_from("=i", msg)[0]
-                    # The echoed request header, its payload unless capped.
-                    orig_len = struct.unpack_from("=I", msg, 4)[0]
-                    skip = 4 + (16 if flags & 0x100 else orig_len)
-                    ext = parse_attrs(msg[skip:]) if flags & 0x200 else {}
-                    text = ext.get(NLMSGERR_ATTR_MSG, b"").rstrip(b"\0")
-                    return err, text.decode(), reply
-                if kind == NLMSG_DONE:
-                    return 0, "", reply
-                reply = parse_attrs(msg[4:])
+from pxe_ynl import Genl
 
 
 def expect(what, got, want):
@@ -129,39 +32,33 @@ def expect_error(what, result, err, message):
 
 
 def new_upload(nl, name, size):
-    err, text, reply = nl.request(CMD["PXE_CMD_IMAGE_NEW"], [
-        attr(ATTR["PXE_A_IMAGE_NAME"], name),
-        attr(ATTR["PXE_A_IMAGE_SIZE"], ("u64", size))])
+    err, text, reply = nl.request("image-new", {
+        "image-name": name, "image-size": size})
     expect(f"IMAGE_NEW {name} {size}", (err, text), (0, ""))
-    return struct.unpack("=I", reply[ATTR["PXE_A_IMAGE_UPLOAD"]])[0]
+    return reply["image-upload"]
 
 
 def write(nl, upload, offset, data):
-    return nl.request(CMD["PXE_CMD_IMAGE_WRITE"], [
-        attr(ATTR["PXE_A_IMAGE_UPLOAD"], ("u32", upload)),
-        attr(ATTR["PXE_A_IMAGE_OFFSET"], ("u64", offset)),
-        attr(ATTR["PXE_A_IMAGE_DATA"], data)])
+    return nl.request("image-write", {
+        "image-upload": upload, "image-offset": offset, "image-data": data})
 
 
 def commit(nl, upload, sha):
-    return nl.request(CMD["PXE_CMD_IMAGE_COMMIT"], [
-        attr(ATTR["PXE_A_IMAGE_UPLOAD"], ("u32", upload)),
-        attr(ATTR["PXE_A_IMAGE_SHA256"], sha)])
+    return nl.request("image-commit", {
+        "image-upload": upload, "image-sha256": sha})
 
 
 def abort(nl, upload):
-    return nl.request(CMD["PXE_CMD_IMAGE_ABORT"], [
-        attr(ATTR["PXE_A_IMAGE_UPLOAD"], ("u32", upload))])
+    return nl.request("image-abort", {"image-upload": upload})
 
 
 def image_get(nl, name):
-    return nl.request(CMD["PXE_CMD_IMAGE_GET"],
-                      [attr(ATTR["PXE_A_IMAGE_NAME"], name)])
+    return nl.request("image-get", {"image-name": name})
 
 
 def memory_used(nl):
-    _, _, reply = nl.request(CMD["PXE_CMD_LIMITS_GET"], [])
-    return struct.unpack("=Q", reply[ATTR["PXE_A_IMAGE_MEMORY_USED"]])[0]
+    _, _, reply = nl.request("limits-get", {})
+    return reply["image-memory-used"]
 
 
 def poll_memory_used(nl, want):
@@ -233,8 +130,8 @@ def case_commit_publishes_verified_image(nl):
     expect("commit", commit(nl, up, hashlib.sha256(DATA).digest())[0], 0)
     err, _, reply = image_get(nl, "good/one")
     expect("get", err, 0)
-    expect("name", reply[ATTR["PXE_A_IMAGE_NAME"]], b"good/one\0")
-    expect("sha256", reply[ATTR["PXE_A_IMAGE_SHA256"]],
+    expect("name", reply["image-name"], "good/one")
+    expect("sha256", reply["image-sha256"],
            hashlib.sha256(DATA).digest())
     expect("the upload is gone", commit(nl, up, b"\0" * 32)[0], errno.ENOENT)
 
@@ -276,19 +173,17 @@ def case_closed_socket_drops_its_uploads(nl):
 
 
 def case_size_over_limit_is_refused(nl):
-    _, _, reply = nl.request(CMD["PXE_CMD_LIMITS_GET"], [])
-    limit = struct.unpack("=Q", reply[ATTR["PXE_A_LIMIT_IMAGE_MEMORY"]])[0]
+    _, _, reply = nl.request("limits-get", {})
+    limit = reply["limit-image-memory"]
     used = memory_used(nl)
     expect_error("an image as big as the limit plus one",
-                 nl.request(CMD["PXE_CMD_IMAGE_NEW"], [
-                     attr(ATTR["PXE_A_IMAGE_NAME"], "huge"),
-                     attr(ATTR["PXE_A_IMAGE_SIZE"], ("u64", limit - used + 1))]),
+                 nl.request("image-new", {
+                     "image-name": "huge", "image-size": limit - used + 1}),
                  errno.ENOSPC,
                  "image memory limit reached; raise it with 'pxectl settings set image-memory BYTES'")
     expect_error("an absurd size",
-                 nl.request(CMD["PXE_CMD_IMAGE_NEW"], [
-                     attr(ATTR["PXE_A_IMAGE_NAME"], "huge"),
-                     attr(ATTR["PXE_A_IMAGE_SIZE"], ("u64", 1 << 63))]),
+                 nl.request("image-new", {
+                     "image-name": "huge", "image-size": 1 << 63}),
                  errno.EFBIG, "image is too large")
     expect("memory", memory_used(nl), used)
 

@@ -3,7 +3,8 @@
 #
 # The upload protocol (IMAGE_NEW, IMAGE_WRITE..., IMAGE_COMMIT, IMAGE_ABORT)
 # refuses what pxectl never sends, with the kernel's own words: each case
-# is a raw generic netlink client in image_nl.py.
+# is a generic netlink client in image_nl.py (through the kernel's YNL
+# library and the spec).
 #
 #   +--------------------------------+
 #   | $ns1                           |

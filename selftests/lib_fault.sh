@@ -85,13 +85,13 @@ fault_need_machine() {
 }
 
 # fault_calibrate: FAULT_STEP, the filtered allocations per allocation of
-# the module's.  pxe_nl_host_new makes one (the reservation; a request
+# the module's.  pxe_nl_host_new_doit makes one (the reservation; a request
 # for an address outside every pool then fails): if a second is counted,
 # it is kmemleak's, whose failure kmemleak survives (its own pool).
 FAULT_STEP=1
 fault_calibrate() {
 	local left
-	fault_target slab pxe_nl_host_new
+	fault_target slab pxe_nl_host_new_doit
 	echo 1 >"$FAILSLAB/times"
 	n1 sh -c 'echo 2 >/proc/self/fail-nth && exec "$@"' sh \
 		"$PXECTL" host add 52:54:00:fa:17:00 ip 192.0.2.1 2>/dev/null || true

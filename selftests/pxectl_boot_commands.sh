@@ -6,7 +6,8 @@
 # mistake is refused with exit 1 and a message naming the cause.  Arch
 # names are IANA's codes and come back from `boot show` as they were given;
 # the kernel's second code (BOOT_ARCH_ALT, behind "efi-x64") is checked
-# with raw netlink requests from boot_nl.py.
+# with netlink requests pxectl never makes, from boot_nl.py (through the
+# kernel's YNL library).
 #
 #   +-----------------------------------------+
 #   | $ns1                                    |

@@ -53,17 +53,14 @@ expect_error "pxectl: settings set: invalid tftp-ports '61000' (expected LOW-HIG
 # The kernel's own check, for a request naming one end only (pxectl always
 # sends both): the high port below the low one is refused with its reason.
 n1 "$PYTHON" - "$SELFTESTS" <<'PY'
-import errno, struct, sys
+import errno, sys
 sys.path.insert(0, sys.argv[1])
-from image_nl import ATTR, CMD, Genl, attr, expect_error
+from image_nl import Genl, expect_error
 nl = Genl()
-u16 = lambda v: struct.pack("=H", v)
 expect_error("LIMITS_SET port max 60000 alone",
-             nl.request(CMD["PXE_CMD_LIMITS_SET"],
-                        [attr(ATTR["PXE_A_LIMIT_TFTP_PORT_MAX"], u16(60000))]),
+             nl.request("limits-set", {"limit-tftp-port-max": 60000}),
              errno.EINVAL, "TFTP port range is empty: its low port is above its high port")
-err, _, _ = nl.request(CMD["PXE_CMD_LIMITS_SET"],
-                       [attr(ATTR["PXE_A_LIMIT_TFTP_PORT_MIN"], u16(80))])
+err, _, _ = nl.request("limits-set", {"limit-tftp-port-min": 80})
 if err != errno.ERANGE:
     print("# LIMITS_SET port min 80: expected ERANGE (policy minimum 1024), got %d" % err)
     sys.exit(1)

@@ -8,8 +8,9 @@
 
 Sends mutated requests to every operation of the family (and to commands
 it does not have): each built from a plausible request for the command
-(attributes from include/uapi/linux/pxe.h, values near the device IF and
-the names other requests use), then mutated -- attributes dropped,
+(commands, attributes and limits from docs/netlink/pxe.yaml, read by the
+kernel's YNL library; values near the device IF and the names other
+requests use), then mutated -- attributes dropped,
 repeated, of the wrong length, unknown, with NLA_F_NESTED or
 NLA_F_NET_BYTEORDER, nested, with lengths past the message, strings
 without their NUL or too long; odd nlmsg flags (dump, echo, replace,
@@ -22,58 +23,56 @@ before it is the fuzzed request's answer.  As nobody (--mode nobody), a
 command that changes state must be refused with EPERM: success is a
 finding.  Iteration i draws from random.Random("S:i"); `--seed S --count N`
 replays a run.
+
+The requests are packed here, not by YNL: nearly every one is malformed on
+purpose, attribute by attribute, which YNL's encoder cannot produce.  What
+is well-formed -- the family's id, the contract's numbers and which commands
+need CAP_NET_ADMIN -- comes from the spec through tools/net/ynl/lib
+(extracted into .ynl/ by `scripts/ksrc ynl`, which `make -C selftests all`
+runs on the host).
 """
 import argparse
 import errno
 import os
 import random
-import re
 import socket
 import struct
 import sys
 import time
 
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from pxe_ynl import SPEC, GenlProtocol, SpecFamily  # noqa: E402  (the path above)
+
 NETLINK_GENERIC = 16
 NETLINK_EXT_ACK = 11
 SOL_NETLINK = 270
 NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_ECHO = 1, 2, 4, 8
 NLM_F_DUMP = 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
-GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 16, 3
-CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 NLA_F_NESTED, NLA_F_NET_BYTEORDER = 0x8000, 0x4000
 
 
-def uapi():
-    text = open(os.path.join(TOP, "include/uapi/linux/pxe.h")).read()
+def contract():
+    """From the spec: commands and attributes by their C names without the
+    prefix (LINK_NEW, IFNAME), the constants by their C names
+    (PXE_NAME_MAX), and the commands that need CAP_NET_ADMIN."""
+    family = SpecFamily(SPEC, "")     # the spec stage validates it
 
-    def enum(name):
-        """Members and values, counting from 0 or an explicit "= N";
-        neither __PXE_*_MAX nor the PXE_*_MAX alias after it."""
-        body = re.search(r"enum " + name + r" \{(.*?)\};", text, re.S).group(1)
-        values, value = {}, 0
-        for m in re.finditer(r"^\s*(PXE_\w+)\s*(?:=\s*(\d+)\s*)?,", body, re.M):
-            value = int(m.group(2)) if m.group(2) else value
-            values[m.group(1)] = value
-            value += 1
-        return values
+    def c_name(name):
+        return name.upper().replace("-", "_")
 
-    consts = {m.group(1): int(m.group(2)) for m in
-              re.finditer(r"#define (PXE_\w+)\s+(\d+)", text)}
-    return enum("pxe_cmd"), enum("pxe_attr"), consts
+    cmds = {c_name(n): op.value for n, op in family.msgs.items()}
+    attrs = {c_name(a.name): a.value for a in family.attr_sets["pxe"].attrs.values()}
+    consts = {"PXE_" + c_name(n): c["value"] for n, c in family.consts.items()
+              if c["type"] == "const"}
+    admin = {op.value for op in family.msgs.values()
+             if "uns-admin-perm" in op.yaml.get("flags", [])}
+    return cmds, attrs, consts, admin
 
 
-CMD, ATTR, CONST = uapi()
-A = {n[len("PXE_A_"):]: v for n, v in ATTR.items()}
-C = {n[len("PXE_CMD_"):]: v for n, v in CMD.items()}
-A_MAX = max(ATTR.values())
-C_MAX = max(CMD.values())
-# Commands only root of the namespace's user namespace may use.
-ADMIN = {C[c] for c in ("LINK_NEW", "LINK_DEL", "POOL_NEW", "POOL_DEL", "HOST_NEW",
-                        "HOST_DEL", "BOOT_NEW", "BOOT_DEL", "LEASE_NEW", "LEASE_DEL",
-                        "LEASE_FLUSH", "IMAGE_NEW", "IMAGE_WRITE", "IMAGE_COMMIT",
-                        "IMAGE_ABORT", "IMAGE_DEL", "LIMITS_SET")}
+C, A, CONST, ADMIN = contract()
+A_MAX = max(A.values())
+C_MAX = max(C.values())
 DUMPS = [C[c] for c in ("LINK_GET", "POOL_GET", "HOST_GET", "BOOT_GET",
                         "LEASE_GET", "IMAGE_GET")]
 DOS = [C["STATS_GET"], C["LIMITS_GET"]]
@@ -144,13 +143,12 @@ class Sock:
         self.seq = 1000
         self.family = family or self.resolve()
 
-    def resolve(self):
-        self.family = GENL_ID_CTRL
-        msgs = self.exchange(self.msg(CTRL_CMD_GETFAMILY, nla(CTRL_ATTR_FAMILY_NAME, b"pxe\0")))
-        for kind, _, payload in msgs:
-            if kind == GENL_ID_CTRL:
-                return struct.unpack("=H", parse_attrs(payload[4:])[CTRL_ATTR_FAMILY_ID][:2])[0]
-        raise SystemExit("# the pxe family is not registered")
+    @staticmethod
+    def resolve():
+        try:
+            return GenlProtocol("pxe").family_id
+        except KeyError:
+            raise SystemExit("# the pxe family is not registered")
 
     def close(self):
         self.sock.close()

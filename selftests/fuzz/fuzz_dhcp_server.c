@@ -338,7 +338,7 @@ static int pool_add(unsigned int i, u32 lease_time)
 		req_put(&r, PXE_A_POOL_PROXY, NULL, 0);
 		break;
 	}
-	return pxe_nl_pool_new(NULL, &r.info);
+	return pxe_nl_pool_new_doit(NULL, &r.info);
 }
 
 static void pool_del(unsigned int i)
@@ -347,7 +347,7 @@ static void pool_del(unsigned int i)
 
 	req_init(&r);
 	req_str(&r, PXE_A_POOL_NAME, pool_names[i % 4]);
-	pxe_nl_pool_del(NULL, &r.info);
+	pxe_nl_pool_del_doit(NULL, &r.info);
 }
 
 /* An address for a reservation or a restored lease: "lan" or "relay". */
@@ -367,7 +367,7 @@ static void host_add(unsigned int client, u8 last)
 	req_u32(&r, PXE_A_HOST_ADDR, config_addr(last));
 	if (last & 0x40)
 		req_str(&r, PXE_A_HOST_NAME, "host");
-	pxe_nl_host_new(NULL, &r.info);
+	pxe_nl_host_new_doit(NULL, &r.info);
 }
 
 static void host_del(unsigned int client)
@@ -378,7 +378,7 @@ static void host_del(unsigned int client)
 	req_init(&r);
 	client_mac(mac, client);
 	req_put(&r, PXE_A_HOST_MAC, mac, ETH_ALEN);
-	pxe_nl_host_del(NULL, &r.info);
+	pxe_nl_host_del_doit(NULL, &r.info);
 }
 
 static void boot_add(u8 how, u8 prio)
@@ -412,7 +412,7 @@ static void boot_add(u8 how, u8 prio)
 		req_str(&r, PXE_A_BOOT_POOL, pool_names[prio % 4]);
 	if (prio & 1)
 		req_u32(&r, PXE_A_BOOT_SERVER, ip4(10, 0, 0, 99));
-	pxe_nl_boot_new(NULL, &r.info);
+	pxe_nl_boot_new_doit(NULL, &r.info);
 }
 
 static void boot_del(u8 id)
@@ -421,7 +421,7 @@ static void boot_del(u8 id)
 
 	req_init(&r);
 	req_u32(&r, PXE_A_BOOT_ID, id % 8);
-	pxe_nl_boot_del(NULL, &r.info);
+	pxe_nl_boot_del_doit(NULL, &r.info);
 }
 
 static void lease_new(unsigned int client, u8 last, u16 expires)
@@ -445,7 +445,7 @@ static void lease_new(unsigned int client, u8 last, u16 expires)
 	}
 	if (last & 0x20)
 		req_str(&r, PXE_A_LEASE_HOSTNAME, "restored");
-	pxe_nl_lease_new(NULL, &r.info);
+	pxe_nl_lease_new_doit(NULL, &r.info);
 }
 
 static void lease_del(unsigned int client)
@@ -456,15 +456,15 @@ static void lease_del(unsigned int client)
 	req_init(&r);
 	client_mac(mac, client);
 	req_put(&r, PXE_A_LEASE_MAC, mac, ETH_ALEN);
-	pxe_nl_lease_del(NULL, &r.info);
+	pxe_nl_lease_del_doit(NULL, &r.info);
 }
 
 /* Every dump, in small skbs so they take several rounds. */
 static void dump_all(void)
 {
 	int (*const dumps[])(struct sk_buff *, struct netlink_callback *) = {
-		pxe_nl_pool_dump, pxe_nl_host_dump, pxe_nl_boot_dump,
-		pxe_nl_lease_dump,
+		pxe_nl_pool_get_dumpit, pxe_nl_host_get_dumpit, pxe_nl_boot_get_dumpit,
+		pxe_nl_lease_get_dumpit,
 	};
 	struct sock sk = { };
 	struct nlmsghdr nlh = { };
@@ -493,7 +493,7 @@ static void dump_all(void)
 
 		req_init(&r);
 		req_str(&r, PXE_A_POOL_NAME, "lan");
-		pxe_nl_pool_get(NULL, &r.info);
+		pxe_nl_pool_get_doit(NULL, &r.info);
 	}
 }
 
@@ -803,7 +803,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				struct request r;
 
 				req_init(&r);
-				pxe_nl_lease_flush(NULL, &r.info);
+				pxe_nl_lease_flush_doit(NULL, &r.info);
 			}
 			break;
 		case 9:

@@ -520,6 +520,9 @@ struct netlink_ext_ack { const char *msg; const struct nlattr *bad_attr; };
 	do { if (extack) { (extack)->msg = (m); (extack)->bad_attr = (attr); } } while (0)
 
 struct genl_family { int unused; };
+/* kmod/netlink-gen.h declares the generated policy and ops table with these. */
+struct nla_policy { int unused; };
+struct genl_small_ops { int unused; };
 
 struct genl_info {
 	u32 snd_seq, snd_portid;
