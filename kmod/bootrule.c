@@ -9,6 +9,10 @@
  * the reverse.  Most x64 firmware sends 7, some (older iPXE among it) 9, so
  * pxectl's "efi-x64" asks for both.
  *
+ * A Raspberry Pi's network boot sends architecture 0, as a PC BIOS does;
+ * a client the codec knows for a Pi (req->rpi) is taken to be 41, "rpi",
+ * instead, so that "arch rpi" rules catch it and "arch bios" ones do not.
+ *
  * The rules of a namespace form one array sorted by prio, then id, that is
  * replaced wholesale on every change and read under RCU: the first match
  * wins.  Ids count from 1 and are never reused within a namespace.
@@ -42,14 +46,15 @@ static bool mac_prefix_matches(const struct pxe_boot_rule *rule,
 static bool arch_matches(const struct pxe_boot_rule *rule,
 			 const struct dhcp_request *req)
 {
+	u16 arch = req->rpi ? DHCP_ARCH_RPI : req->arch;
 	unsigned int i;
 
 	if (!rule->n_arch)
 		return true;
-	if (!req->has_arch)
+	if (!req->has_arch && !req->rpi)
 		return false;
 	for (i = 0; i < rule->n_arch; i++)
-		if (req->arch == rule->arch[i])
+		if (arch == rule->arch[i])
 			return true;
 	return false;
 }

@@ -156,6 +156,8 @@ static void reply_boot(struct dhcp_ctx *ctx, struct dhcp_reply *r,
 	if (!rule)
 		return;
 	r->boot_file = rule->file;
+	/* A Pi boots only from an offer with its 43: a rule for it says so. */
+	r->rpi = ctx->req.rpi;
 	r->next_server = rule->server ? rule->server : ctx->rx->link->server;
 	snprintf(ctx->tftp_server, sizeof(ctx->tftp_server), "%pI4",
 		 &r->next_server);

@@ -210,6 +210,7 @@ int dhcp_parse(const u8 *buf, size_t len, struct dhcp_request *req)
 
 	if (!req->type)
 		return -DHCP_ERR_NO_TYPE;
+	req->rpi = dhcp_is_raspberry_pi(req);
 	return 0;
 }
 
@@ -220,6 +221,75 @@ bool dhcp_is_pxe_client(const struct dhcp_request *req)
 
 	return req->vendor_class.len >= n &&
 	       !memcmp(req->vendor_class.data, pxe, n);
+}
+
+/* --- Raspberry Pi --- */
+
+/* What the Pi's network boot sends as option 60, whatever the model. */
+static const char rpi_vendor_class[] = "PXEClient:Arch:00000:UNDI:002001";
+
+/* The OUIs of the Pis' own Ethernet MACs, as the IEEE registry has them. */
+static const u8 rpi_ouis[][3] = {
+	{ 0xb8, 0x27, 0xeb },	/* Raspberry Pi Foundation: Pi 1 to 3 */
+	{ 0xdc, 0xa6, 0x32 },	/* Raspberry Pi Trading: Pi 4 and later */
+	{ 0xe4, 0x5f, 0x01 },
+	{ 0x28, 0xcd, 0xc1 },
+	{ 0xd8, 0x3a, 0xdd },
+	{ 0x2c, 0xcf, 0x67 },
+};
+
+#define RPI_UUID_LEN	17	/* option 97: type 0, then 16 bytes */
+#define RPI3_UUID_BYTE	0x44	/* the Pi 3B boot ROM's constant identifier */
+
+static bool is_digit(u8 c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * The Pi 4 and 5 EEPROM start their identifier with a FourCC, "RPi4" or
+ * "RPi5"; it is matched in either byte order, so that firmware storing
+ * the 32-bit code the other way round is known too.
+ */
+static bool rpi_fourcc(const u8 *p)
+{
+	return (!memcmp(p, "RPi", 3) && is_digit(p[3])) ||
+	       (is_digit(p[0]) && !memcmp(p + 1, "iPR", 3));
+}
+
+static bool rpi_uuid(const struct dhcp_bytes *uuid)
+{
+	unsigned int i;
+
+	if (uuid->len != RPI_UUID_LEN || uuid->data[0])
+		return false;
+	if (rpi_fourcc(uuid->data + 1))
+		return true;
+	for (i = 1; i < RPI_UUID_LEN; i++)
+		if (uuid->data[i] != RPI3_UUID_BYTE)
+			return false;
+	return true;
+}
+
+static bool rpi_oui(const u8 *mac)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rpi_ouis); i++)
+		if (!memcmp(mac, rpi_ouis[i], sizeof(rpi_ouis[i])))
+			return true;
+	return false;
+}
+
+bool dhcp_is_raspberry_pi(const struct dhcp_request *req)
+{
+	const size_t n = sizeof(rpi_vendor_class) - 1;
+
+	if (rpi_uuid(&req->uuid))
+		return true;
+	return req->vendor_class.len == n &&
+	       !memcmp(req->vendor_class.data, rpi_vendor_class, n) &&
+	       rpi_oui(req->chaddr);
 }
 
 bool dhcp_has_user_class(const struct dhcp_request *req, const char *name)
@@ -258,6 +328,22 @@ bool dhcp_requested(const struct dhcp_request *req, u8 code)
 /* PXE vendor options (PXE 2.1, 2.4.4): discovery control 8, then end. */
 static const u8 pxe_vendor_opts[] = { 6, 1, 8, DHCP_OPT_END };
 static const char pxe_class[] = "PXEClient";
+
+/*
+ * What a Raspberry Pi looks for in 43 (it ignores an offer without it):
+ * the PXE sub-options of one boot service of type 0 named "Raspberry Pi
+ * Boot", in the order dnsmasq's pxe-service writes them -- discovery
+ * control 3, menu prompt (timeout 0) "PXE", boot menu (type 0, the name)
+ * -- the name padded with three spaces, which the Pi 3B boot ROM needs
+ * (it miscounts the string's length) and later firmware does not mind.
+ */
+static const u8 rpi_vendor_opts[] = {
+	6, 1, 3,
+	10, 4, 0, 'P', 'X', 'E',
+	9, 23, 0, 0, 20, 'R', 'a', 's', 'p', 'b', 'e', 'r', 'r', 'y', ' ',
+		'P', 'i', ' ', 'B', 'o', 'o', 't', ' ', ' ', ' ',
+	DHCP_OPT_END,
+};
 
 #define REPLY_OPTS_MAX	20	/* every option dhcp_build_reply() writes */
 #define OPT_HDR_LEN	2
@@ -340,14 +426,20 @@ static void collect_options(const struct dhcp_request *req,
 		add_addr(o, DHCP_OPT_BROADCAST, &reply->broadcast);
 	if (dhcp_requested(req, DHCP_OPT_HOSTNAME))
 		add_str(o, DHCP_OPT_HOSTNAME, reply->hostname);
-	if (dhcp_requested(req, DHCP_OPT_TFTP_SERVER))
+	/* A Pi 4 takes its TFTP server from 66, asked for or not. */
+	if (dhcp_requested(req, DHCP_OPT_TFTP_SERVER) || reply->rpi)
 		add_str(o, DHCP_OPT_TFTP_SERVER, reply->tftp_server);
 	/* A name too long for `file` reaches the client only as 67. */
 	if (dhcp_requested(req, DHCP_OPT_BOOT_FILE) || !boot_file_in_field)
 		add_str(o, DHCP_OPT_BOOT_FILE, reply->boot_file);
-	if (reply->pxe) {
+	if (reply->pxe || reply->rpi) {
 		add_opt(o, DHCP_OPT_VENDOR_CLASS, pxe_class, sizeof(pxe_class) - 1);
-		add_opt(o, DHCP_OPT_VENDOR, pxe_vendor_opts, sizeof(pxe_vendor_opts));
+		if (reply->rpi)
+			add_opt(o, DHCP_OPT_VENDOR, rpi_vendor_opts,
+				sizeof(rpi_vendor_opts));
+		else
+			add_opt(o, DHCP_OPT_VENDOR, pxe_vendor_opts,
+				sizeof(pxe_vendor_opts));
 		add_opt(o, DHCP_OPT_UUID, req->uuid.data, req->uuid.len);
 	}
 	if (req->giaddr)

@@ -24,6 +24,12 @@
 #define DHCP_CHADDR_LEN		16
 #define DHCP_FLAG_BROADCAST	0x8000
 
+/*
+ * Option 93 code pxectl names "rpi": what a Raspberry Pi's boot ROM or
+ * EEPROM bootloader is taken to be (it sends 0, like a BIOS).
+ */
+#define DHCP_ARCH_RPI		41
+
 enum dhcp_op {
 	DHCP_BOOTREQUEST = 1,
 	DHCP_BOOTREPLY = 2,
@@ -112,6 +118,7 @@ struct dhcp_request {
 	bool has_arch;
 	u16 arch;			/* option 93, the first entry */
 	bool ipxe;			/* option 175 present: iPXE */
+	bool rpi;			/* a Raspberry Pi: dhcp_is_raspberry_pi() */
 	struct dhcp_bytes client_id;	/* 61 */
 	struct dhcp_bytes vendor_class;	/* 60 */
 	/* 77, raw: iPXE's bare "iPXE" or RFC 3004 length-prefixed */
@@ -128,6 +135,16 @@ int dhcp_parse(const u8 *buf, size_t len, struct dhcp_request *req);
 
 /* True when option 60 starts with "PXEClient". */
 bool dhcp_is_pxe_client(const struct dhcp_request *req);
+
+/*
+ * True when the client is a Raspberry Pi's network boot (Pi 3 boot ROM,
+ * bootcode.bin, Pi 4/5 EEPROM): option 97 of 17 bytes whose identifier is
+ * one a Pi sends (0 and "RPi4"/"RPi5"..., either byte order; or the Pi 3B
+ * ROM's constant 0x44 x 16), or option 60 exactly
+ * "PXEClient:Arch:00000:UNDI:002001" from a MAC of a Raspberry Pi OUI.
+ * dhcp_parse() sets req->rpi from it.
+ */
+bool dhcp_is_raspberry_pi(const struct dhcp_request *req);
 
 /*
  * True when @name is one of the client's user classes: the whole of
@@ -148,6 +165,9 @@ bool dhcp_requested(const struct dhcp_request *req, u8 code);
  *     28, 66, 67;
  *   - pxe: 60 "PXEClient", 43 (discovery control 8: boot from the file
  *     given), 97 echoed when the client sent it;
+ *   - rpi: as pxe, but 43 is what a Raspberry Pi looks for (discovery
+ *     control 3, menu prompt "PXE", boot menu "Raspberry Pi Boot   "), and
+ *     66 even when the client did not ask for it;
  *   - relay_info echoed as 82 when the request came through a relay;
  *   - 56 message (NAKs);
  *   - boot_file in the `file` field and next_server in siaddr, so that
@@ -171,6 +191,7 @@ struct dhcp_reply {
 	const char *boot_file;		/* file field, and 67 when asked */
 	const char *tftp_server;	/* 66 (dotted quad or name) */
 	bool pxe;
+	bool rpi;			/* a Raspberry Pi's 43, and 66 always */
 	const char *message;		/* 56 */
 };
 

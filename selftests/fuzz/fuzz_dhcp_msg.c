@@ -42,6 +42,7 @@ static void reply_from(const u8 *data, struct dhcp_reply *r, char *file,
 	r->lease_time = knobs & 8 ? 0 : 86400;
 	r->tftp_server = "10.0.0.1";
 	r->pxe = knobs & 1;
+	r->rpi = data[6] & 1;
 
 	/* A boot file of 0..255 bytes: some fit `file`, some do not. */
 	memset(file, 'f', flen);
@@ -88,6 +89,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t len)
 
 	FUZZ_ASSERT(req.type >= DHCP_DISCOVER && req.type <= DHCP_INFORM);
 	dhcp_is_pxe_client(&req);
+	FUZZ_ASSERT(dhcp_is_raspberry_pi(&req) == req.rpi);
 	dhcp_has_user_class(&req, "iPXE");
 	dhcp_requested(&req, DHCP_OPT_BOOT_FILE);
 

@@ -395,7 +395,8 @@ static void boot_add(u8 how, u8 prio)
 	req_str(&r, PXE_A_BOOT_FILE, files[how & 3]);
 	req_u32(&r, PXE_A_BOOT_PRIO, prio);
 	if (how & 4)
-		req_u16(&r, PXE_A_BOOT_ARCH, how & 8 ? 7 : 0);
+		req_u16(&r, PXE_A_BOOT_ARCH,
+			how & 8 ? 7 : prio & 2 ? DHCP_ARCH_RPI : 0);
 	/* Without BOOT_ARCH (how & 4 clear) the rule is refused. */
 	if (how & 8)
 		req_u16(&r, PXE_A_BOOT_ARCH_ALT, 9);
@@ -653,6 +654,9 @@ static void crafted(struct input *in)
 		u8 arch[2] = { 0, (u8)(extra & 16 ? 7 : 0) };
 		u8 uuid[17] = { 0 };
 
+		/* A Raspberry Pi 4's identifier. */
+		if (who & 0x80)
+			memcpy(uuid + 1, "RPi4", 4);
 		p = opt(p, 60, vc, sizeof(vc) - 1);
 		p = opt(p, 93, arch, 2);
 		p = opt(p, 97, uuid, 17);

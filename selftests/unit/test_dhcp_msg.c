@@ -97,6 +97,42 @@ static const u8 dhclient_request[] = {
 	255,
 };
 
+/*
+ * A Raspberry Pi 3B boot ROM's DISCOVER, as the Pi documentation's capture
+ * shows it (from b8:27:eb:28:f6:6d): its option 97 is a constant.
+ */
+static const u8 rpi_mac[6] = { 0xb8, 0x27, 0xeb, 0x28, 0xf6, 0x6d };
+#define RPI_VENDOR_CLASS \
+	60, 32, 'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 't', ':', 'A', 'r', \
+		'c', 'h', ':', '0', '0', '0', '0', '0', ':', 'U', 'N', 'D', \
+		'I', ':', '0', '0', '2', '0', '0', '1'
+static const u8 rpi3_discover[] = {
+	53, 1, 1,
+	55, 12, 43, 60, 67, 128, 129, 130, 131, 132, 133, 134, 135, 66,
+	93, 2, 0, 0,
+	94, 3, 1, 2, 1,
+	97, 17, 0, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44,
+		0x44, 0x44, 0x44, 0x44, 0x44, 0x44, 0x44,
+	RPI_VENDOR_CLASS,
+	255,
+};
+
+/*
+ * A Raspberry Pi 4 EEPROM bootloader's DISCOVER: option 97 is "RPi4", the
+ * board revision (0x00a03111), the MAC's last four bytes and the serial
+ * (0x5b154510), the 32-bit values least significant byte first.
+ */
+static const u8 rpi4_discover[] = {
+	53, 1, 1,
+	55, 14, 1, 3, 43, 60, 66, 67, 128, 129, 130, 131, 132, 133, 134, 135,
+	93, 2, 0, 0,
+	94, 3, 1, 2, 1,
+	97, 17, 0, 'R', 'P', 'i', '4', 0x11, 0x31, 0xa0, 0x00, 0x32, 0x2e,
+		0xf8, 0xed, 0x10, 0x45, 0x15, 0x5b,
+	RPI_VENDOR_CLASS,
+	255,
+};
+
 /* The request's byte strings point into this: it outlives the test. */
 static u8 capture_buf[1024];
 
@@ -591,6 +627,142 @@ TEST(requested_without_prl_means_all)
 	EXPECT_TRUE(dhcp_requested(&req, 254));
 }
 
+/* --- Raspberry Pi --- */
+
+/* Parses @opts as sent from @from; returns req->rpi, or -1. */
+static int rpi_from(const u8 *from, const u8 *opts, size_t n,
+		    struct dhcp_request *req)
+{
+	size_t len = msg_with(capture_buf, sizeof(capture_buf), opts, n);
+
+	memcpy(capture_buf + 28, from, 6);
+	if (dhcp_parse(capture_buf, len, req))
+		return -1;
+	return req->rpi;
+}
+
+#define RPI_FROM(from, req, ...) ({					\
+	static const u8 __o[] = { 53, 1, 1, __VA_ARGS__, 255 };		\
+	rpi_from(from, __o, sizeof(__o), req);				\
+})
+
+#define RPI_UUID(...) 97, 17, 0, __VA_ARGS__
+
+TEST(raspberry_pi3_rom_discover_is_a_pi)
+{
+	struct dhcp_request req;
+
+	ASSERT_EQ(1, rpi_from(rpi_mac, rpi3_discover, sizeof(rpi3_discover),
+			      &req));
+	EXPECT_TRUE(req.has_arch);
+	EXPECT_EQ(0, req.arch);
+	EXPECT_TRUE(dhcp_is_pxe_client(&req));
+	/* Its constant 97 alone says Pi, whatever the MAC. */
+	ASSERT_EQ(1, rpi_from(mac, rpi3_discover, sizeof(rpi3_discover), &req));
+}
+
+TEST(raspberry_pi4_eeprom_discover_is_a_pi_by_option_97)
+{
+	struct dhcp_request req;
+
+	ASSERT_EQ(1, rpi_from(mac, rpi4_discover, sizeof(rpi4_discover), &req));
+	/* "RPi5", and the FourCC the other way round. */
+	EXPECT_EQ(1, RPI_FROM(mac, &req, RPI_UUID('R', 'P', 'i', '5', 1, 2, 3,
+						 4, 5, 6, 7, 8, 9, 10, 11, 12)));
+	EXPECT_EQ(1, RPI_FROM(mac, &req, RPI_UUID('4', 'i', 'P', 'R', 1, 2, 3,
+						 4, 5, 6, 7, 8, 9, 10, 11, 12)));
+}
+
+TEST(raspberry_pi_option_97_wrong_values)
+{
+	struct dhcp_request req;
+
+	/* A FourCC that is not "RPi" and a digit. */
+	EXPECT_EQ(0, RPI_FROM(mac, &req, RPI_UUID('R', 'P', 'i', 'x', 1, 2, 3,
+						 4, 5, 6, 7, 8, 9, 10, 11, 12)));
+	EXPECT_EQ(0, RPI_FROM(mac, &req, RPI_UUID('r', 'P', 'i', '4', 1, 2, 3,
+						 4, 5, 6, 7, 8, 9, 10, 11, 12)));
+	EXPECT_EQ(0, RPI_FROM(mac, &req, RPI_UUID('x', 'i', 'P', 'R', 1, 2, 3,
+						 4, 5, 6, 7, 8, 9, 10, 11, 12)));
+	/* The Pi 3B constant with one byte off. */
+	EXPECT_EQ(0, RPI_FROM(mac, &req, RPI_UUID(0x44, 0x44, 0x44, 0x44,
+						 0x44, 0x44, 0x44, 0x44, 0x44,
+						 0x44, 0x44, 0x44, 0x44, 0x44,
+						 0x44, 0x45)));
+	/* Type 1, not 0. */
+	EXPECT_EQ(0, RPI_FROM(mac, &req, 97, 17, 1, 'R', 'P', 'i', '4', 1, 2,
+			      3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
+	/* 16 and 18 bytes instead of 17. */
+	EXPECT_EQ(0, RPI_FROM(mac, &req, 97, 16, 0, 'R', 'P', 'i', '4', 1, 2,
+			      3, 4, 5, 6, 7, 8, 9, 10, 11));
+	EXPECT_EQ(0, RPI_FROM(mac, &req, 97, 18, 0, 'R', 'P', 'i', '4', 1, 2,
+			      3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13));
+	/* Shorter than a FourCC: read no further than the option. */
+	EXPECT_EQ(0, RPI_FROM(mac, &req, 97, 2, 0, 'R'));
+	EXPECT_EQ(0, RPI_FROM(mac, &req, 97, 0));
+}
+
+TEST(raspberry_pi_by_vendor_class_needs_a_pi_mac)
+{
+	static const u8 ouis[][3] = {
+		{ 0xb8, 0x27, 0xeb }, { 0xdc, 0xa6, 0x32 }, { 0xe4, 0x5f, 0x01 },
+		{ 0x28, 0xcd, 0xc1 }, { 0xd8, 0x3a, 0xdd }, { 0x2c, 0xcf, 0x67 },
+	};
+	/* The Pi 3B+'s 97: its serial four times, nothing a Pi alone sends. */
+	static const u8 opts[] = {
+		53, 1, 1, 93, 2, 0, 0,
+		97, 17, 0, 0x10, 0x45, 0x15, 0x5b, 0x10, 0x45, 0x15, 0x5b,
+			0x10, 0x45, 0x15, 0x5b, 0x10, 0x45, 0x15, 0x5b,
+		RPI_VENDOR_CLASS, 255,
+	};
+	struct dhcp_request req;
+	u8 from[6] = { 0, 0, 0, 0x01, 0x02, 0x03 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ouis); i++) {
+		memcpy(from, ouis[i], 3);
+		EXPECT_EQ(1, rpi_from(from, opts, sizeof(opts), &req));
+	}
+	EXPECT_EQ(0, rpi_from(mac, opts, sizeof(opts), &req));
+	/* One bit off each Pi OUI's first and last byte. */
+	for (i = 0; i < ARRAY_SIZE(ouis); i++) {
+		memcpy(from, ouis[i], 3);
+		from[0] ^= 0x02;
+		EXPECT_EQ(0, rpi_from(from, opts, sizeof(opts), &req));
+		memcpy(from, ouis[i], 3);
+		from[2] ^= 0x01;
+		EXPECT_EQ(0, rpi_from(from, opts, sizeof(opts), &req));
+	}
+}
+
+TEST(raspberry_pi_vendor_class_must_be_exact)
+{
+	struct dhcp_request req;
+
+	/* No vendor class, no 97: a Pi's MAC alone is not a Pi boot. */
+	EXPECT_EQ(0, RPI_FROM(rpi_mac, &req, 93, 2, 0, 0));
+	/* Another architecture and UNDI. */
+	EXPECT_EQ(0, RPI_FROM(rpi_mac, &req, 60, 32, 'P', 'X', 'E', 'C', 'l',
+			      'i', 'e', 'n', 't', ':', 'A', 'r', 'c', 'h', ':',
+			      '0', '0', '0', '0', '7', ':', 'U', 'N', 'D', 'I',
+			      ':', '0', '0', '3', '0', '1', '6'));
+	/* The Pi's class cut short by a byte, and one byte longer. */
+	EXPECT_EQ(0, RPI_FROM(rpi_mac, &req, 60, 31, 'P', 'X', 'E', 'C', 'l',
+			      'i', 'e', 'n', 't', ':', 'A', 'r', 'c', 'h', ':',
+			      '0', '0', '0', '0', '0', ':', 'U', 'N', 'D', 'I',
+			      ':', '0', '0', '2', '0', '0'));
+	EXPECT_EQ(0, RPI_FROM(rpi_mac, &req, 60, 33, 'P', 'X', 'E', 'C', 'l',
+			      'i', 'e', 'n', 't', ':', 'A', 'r', 'c', 'h', ':',
+			      '0', '0', '0', '0', '0', ':', 'U', 'N', 'D', 'I',
+			      ':', '0', '0', '2', '0', '0', '1', '!'));
+	/* Lower case "pxeclient". */
+	EXPECT_EQ(0, RPI_FROM(rpi_mac, &req, 60, 32, 'p', 'x', 'e', 'c', 'l',
+			      'i', 'e', 'n', 't', ':', 'A', 'r', 'c', 'h', ':',
+			      '0', '0', '0', '0', '0', ':', 'U', 'N', 'D', 'I',
+			      ':', '0', '0', '2', '0', '0', '1'));
+	EXPECT_EQ(1, RPI_FROM(rpi_mac, &req, RPI_VENDOR_CLASS));
+}
+
 /* --- building replies --- */
 
 static void parse_ok(struct __test_metadata *_metadata, const u8 *opts,
@@ -799,6 +971,75 @@ TEST(reply_pxe_options)
 	EXPECT_EQ(-1, find_opt(b, len, 43).len);
 	EXPECT_EQ(-1, find_opt(b, len, 60).len);
 	EXPECT_EQ(-1, find_opt(b, len, 97).len);
+}
+
+/* The 43 a Pi's offer carries, as the Pi documentation's capture has it
+ * but with the name padded by three spaces. */
+static const u8 rpi_option_43[] = {
+	6, 1, 3,
+	10, 4, 0, 'P', 'X', 'E',
+	9, 23, 0, 0, 20, 'R', 'a', 's', 'p', 'b', 'e', 'r', 'r', 'y', ' ',
+		'P', 'i', ' ', 'B', 'o', 'o', 't', ' ', ' ', ' ',
+	255,
+};
+
+TEST(reply_raspberry_pi_options)
+{
+	struct dhcp_request req;
+	struct dhcp_reply r;
+	u8 b[1500];
+	struct found f;
+	int len;
+
+	ASSERT_EQ(1, rpi_from(rpi_mac, rpi3_discover, sizeof(rpi3_discover),
+			      &req));
+	full_reply(&r);
+	r.boot_file = "bootcode.bin";
+	r.rpi = true;
+	len = dhcp_build_reply(&req, &r, b, sizeof(b));
+	f = find_opt(b, len, 43);
+	ASSERT_EQ(sizeof(rpi_option_43), f.len);
+	EXPECT_EQ(0, memcmp(f.data, rpi_option_43, sizeof(rpi_option_43)));
+	f = find_opt(b, len, 60);
+	ASSERT_EQ(9, f.len);
+	EXPECT_EQ(0, memcmp(f.data, "PXEClient", 9));
+	f = find_opt(b, len, 97);
+	ASSERT_EQ(17, f.len);
+	EXPECT_EQ(0, memcmp(f.data, req.uuid.data, 17));
+	f = find_opt(b, len, 66);
+	ASSERT_EQ(8, f.len);
+	EXPECT_EQ(0, memcmp(f.data, "10.0.0.1", 8));
+	EXPECT_EQ(0, memcmp(b + 20, "\x0a\x00\x00\x01", 4));	/* siaddr */
+	EXPECT_STREQ("bootcode.bin", (const char *)b + 108);
+
+	/* Not a Pi reply: PXE's own 43, never the Pi's. */
+	r.rpi = false;
+	len = dhcp_build_reply(&req, &r, b, sizeof(b));
+	f = find_opt(b, len, 43);
+	ASSERT_EQ(4, f.len);
+	EXPECT_EQ(0, memcmp(f.data, "\x06\x01\x08\xff", 4));
+}
+
+TEST(reply_raspberry_pi_gets_66_unasked)
+{
+	struct dhcp_request req;
+	struct dhcp_reply r;
+	u8 b[1500];
+	int len;
+
+	/* Option 55 without 66. */
+	EXPECT_EQ(1, RPI_FROM(rpi_mac, &req, 55, 2, 43, 60, RPI_VENDOR_CLASS));
+	full_reply(&r);
+	r.pxe = false;
+	r.rpi = true;
+	len = dhcp_build_reply(&req, &r, b, sizeof(b));
+	EXPECT_EQ(8, find_opt(b, len, 66).len);
+	EXPECT_EQ(sizeof(rpi_option_43), find_opt(b, len, 43).len);
+	EXPECT_EQ(9, find_opt(b, len, 60).len);
+	r.rpi = false;
+	len = dhcp_build_reply(&req, &r, b, sizeof(b));
+	EXPECT_EQ(-1, find_opt(b, len, 66).len);
+	EXPECT_EQ(-1, find_opt(b, len, 43).len);
 }
 
 TEST(reply_uuid_only_when_sent)
