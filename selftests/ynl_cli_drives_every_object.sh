@@ -35,6 +35,18 @@ cli1() {
 		--output-json "$@"
 }
 
+# cli_reads_back OP ROW WANT [DO_JSON]: cli.py's dump of OP, and its do
+# with DO_JSON when given, as rows (ROW: a Python expression over one
+# object, `o`), are WANT.
+cli_reads_back() {
+	local op=$1 row=$2 want=$3 do_json=${4:-}
+
+	expect_eq "cli.py --dump $op" "$want" \
+		"$(cli1 --dump "$op" | json_query "[$row for o in j]")"
+	[ -z "$do_json" ] || expect_eq "cli.py --do $op" "$want" \
+		"$(cli1 --do "$op" --json "$do_json" | json_query "[$row for o in [j]]")"
+}
+
 # ip_int ADDR: an IPv4 address as the integer cli.py takes for a u32.
 ip_int() {
 	"$PYTHON" -c 'import ipaddress, sys; print(int(ipaddress.IPv4Address(sys.argv[1])))' "$1"
@@ -93,11 +105,8 @@ expect_eq "link-new reply" null "$(cli1 --do link-new --json '{"ifname": "d1"}')
 ifindex=$(ip1 -j link show d1 | json_query 'j[0]["ifindex"]')
 want=$(pxe1 -j link show | json_query '[[l["dev"], l["ifindex"], l["server"], l["rx_packets"]] for l in j]')
 expect_eq "pxectl link show" "[[\"d1\", $ifindex, \"10.0.1.1\", 0]]" "$want"
-link_row='[l["ifname"], l["ifindex"], l["link-server"], l["link-rx-packets"]]'
-expect_eq "cli.py --dump link-get" "$want" \
-	"$(cli1 --dump link-get | json_query "[$link_row for l in j]")"
-expect_eq "cli.py --do link-get" "$want" \
-	"$(cli1 --do link-get --json "{\"ifindex\": $ifindex}" | json_query "[$link_row for l in [j]]")"
+cli_reads_back link-get '[o["ifname"], o["ifindex"], o["link-server"], o["link-rx-packets"]]' \
+	"$want" "{\"ifindex\": $ifindex}"
 
 behaviour pool_new_by_cli_shows_in_pxectl_and_reads_back
 expect_eq "pool-new reply" null "$(cli1 --do pool-new --json "{
@@ -110,11 +119,8 @@ want=$(pxe1 -j pool show | json_query '[[p["name"], p["dev"], p["start"], p["end
 expect_eq "pxectl pool show" \
 	'[["lan", "d1", "10.0.1.100", "10.0.1.149", "255.255.255.0", "10.0.1.254", "10.0.1.1,10.0.1.2", "lab.example", 600, 50, 0, false]]' \
 	"$want"
-pool_row='[p["pool-name"], p["ifname"], p["pool-start"], p["pool-end"], p["pool-netmask"], p["pool-router"], ",".join(str(__import__("ipaddress").IPv4Address(bytes.fromhex(p["pool-dns"][i:i + 8]))) for i in range(0, len(p["pool-dns"]), 8)), p["pool-domain"], p["pool-lease-time"], p["pool-size"], p["pool-used"], "pool-proxy" in p]'
-expect_eq "cli.py --dump pool-get" "$want" \
-	"$(cli1 --dump pool-get | json_query "[$pool_row for p in j]")"
-expect_eq "cli.py --do pool-get" "$want" \
-	"$(cli1 --do pool-get --json '{"pool-name": "lan"}' | json_query "[$pool_row for p in [j]]")"
+cli_reads_back pool-get '[o["pool-name"], o["ifname"], o["pool-start"], o["pool-end"], o["pool-netmask"], o["pool-router"], ",".join(str(__import__("ipaddress").IPv4Address(bytes.fromhex(o["pool-dns"][i:i + 8]))) for i in range(0, len(o["pool-dns"]), 8)), o["pool-domain"], o["pool-lease-time"], o["pool-size"], o["pool-used"], "pool-proxy" in o]' \
+	"$want" '{"pool-name": "lan"}'
 
 behaviour host_new_by_cli_shows_in_pxectl_and_reads_back
 expect_eq "host-new reply" null "$(cli1 --do host-new --json "{
@@ -122,8 +128,8 @@ expect_eq "host-new reply" null "$(cli1 --do host-new --json "{
 	\"host-name\": \"rack1\"}")"
 want=$(pxe1 -j host show | json_query '[[h["mac"], h["ip"], h["name"]] for h in j]')
 expect_eq "pxectl host show" '[["52:54:00:aa:00:01", "10.0.1.10", "rack1"]]' "$want"
-expect_eq "cli.py --dump host-get" "$want" \
-	"$(cli1 --dump host-get | json_query '[[":".join(h["host-mac"][i:i + 2] for i in range(0, 12, 2)), h["host-addr"], h["host-name"]] for h in j]')"
+cli_reads_back host-get '[":".join(o["host-mac"][i:i + 2] for i in range(0, 12, 2)), o["host-addr"], o["host-name"]]' \
+	"$want"
 
 behaviour boot_new_by_cli_answers_the_id_pxectl_shows
 id=$(cli1 --do boot-new --json "{
@@ -135,9 +141,8 @@ want=$(pxe1 -j boot show | json_query '[[b["id"], b["prio"], b["arch"], b["vendo
 expect_eq "pxectl boot show" \
 	"[[$id, 10, \"efi-x64\", \"PXEClient\", \"iPXE\", \"52:54:00:00:00:00/24\", \"lan\", \"ipxe.efi\", \"10.0.1.2\", 0]]" \
 	"$want"
-expect_eq "cli.py --dump boot-get" \
-	"[[$id, 10, 7, 9, \"PXEClient\", \"iPXE\", \"525400000000\", 24, \"lan\", \"ipxe.efi\", \"10.0.1.2\", 0]]" \
-	"$(cli1 --dump boot-get | json_query '[[b["boot-id"], b["boot-prio"], b["boot-arch"], b["boot-arch-alt"], b["boot-vendor"], b["boot-user-class"], b["boot-mac"], b["boot-mac-len"], b["boot-pool"], b["boot-file"], b["boot-server"], b["boot-hits"]] for b in j]')"
+cli_reads_back boot-get '[o["boot-id"], o["boot-prio"], o["boot-arch"], o["boot-arch-alt"], o["boot-vendor"], o["boot-user-class"], o["boot-mac"], o["boot-mac-len"], o["boot-pool"], o["boot-file"], o["boot-server"], o["boot-hits"]]' \
+	"[[$id, 10, 7, 9, \"PXEClient\", \"iPXE\", \"525400000000\", 24, \"lan\", \"ipxe.efi\", \"10.0.1.2\", 0]]"
 
 behaviour lease_new_by_cli_shows_in_pxectl_and_reads_back
 t0=$SECONDS
@@ -168,11 +173,8 @@ pxe1 image load boot/x.efi "$WORK/img" >/dev/null
 sha=$(sha256sum "$WORK/img" | cut -d' ' -f1)
 want=$(pxe1 -j image show | json_query '[[i["name"], i["size"], i["sha256"], i["active"], i["downloads"]] for i in j]')
 expect_eq "pxectl image show" "[[\"boot/x.efi\", 70000, \"$sha\", 0, 0]]" "$want"
-image_row='[i["image-name"], i["image-size"], i["image-sha256"], i["image-active"], i["image-downloads"]]'
-expect_eq "cli.py --dump image-get" "$want" \
-	"$(cli1 --dump image-get | json_query "[$image_row for i in j]")"
-expect_eq "cli.py --do image-get" "$want" \
-	"$(cli1 --do image-get --json '{"image-name": "boot/x.efi"}' | json_query "[$image_row for i in [j]]")"
+cli_reads_back image-get '[o["image-name"], o["image-size"], o["image-sha256"], o["image-active"], o["image-downloads"]]' \
+	"$want" '{"image-name": "boot/x.efi"}'
 
 behaviour limits_set_by_cli_shows_in_pxectl_and_reads_back
 expect_eq "limits-set reply" null "$(cli1 --do limits-set --json '{
