@@ -10,7 +10,10 @@
  * whose pages live on until its last download lets go.
  *
  * Published images sit in an RCU hash by name (read from softirq without
- * locks); uploads in progress sit on a list.  Both change under pxe_net.lock.
+ * locks); uploads in progress sit on a list, and so do uploads committed
+ * with IMAGE_STAGE: verified, waiting for their socket's IMAGE_PUBLISH to
+ * go live together (pxectl image sync: a tree replaces the old one whole or
+ * not at all).  All of them change under pxe_net.lock.
  * Every byte of every image, published, uploading or replaced but still
  * referenced, is charged to the namespace's image memory until it is freed.
  */
@@ -32,6 +35,8 @@
 #define IMAGE_HASH_BITS		8
 /* Bounded anyway by the memory limit, but empty uploads cost nothing. */
 #define UPLOADS_MAX		64
+/* Staged images cost their bytes (limited) and a little metadata each. */
+#define STAGED_MAX		4096
 /* Keeps the pages array within what kvmalloc() hands out. */
 #define IMAGE_SIZE_MAX		BIT_ULL(39)
 
@@ -40,6 +45,8 @@ struct pxe_image_store {
 	struct hlist_head names[1 << IMAGE_HASH_BITS];	/* RCU readers */
 	struct list_head uploads;	/* struct upload, under pn->lock */
 	unsigned int nr_uploads;
+	struct list_head staged;	/* verified, unpublished uploads */
+	unsigned int nr_staged;
 	u32 next_id;
 	atomic64_t used;		/* bytes of every image not yet freed */
 	atomic_t alive;			/* images not yet freed */
@@ -52,7 +59,7 @@ struct image_entry {
 	struct hlist_node node;		/* in store->names once published */
 };
 
-/* An image being written: owned by one netlink socket. */
+/* An image being written (or staged): owned by one netlink socket. */
 struct upload {
 	struct list_head node;
 	u32 id;
@@ -214,14 +221,17 @@ static void upload_free(struct upload *up)
 	kfree(up);
 }
 
-/* Under pn->lock.  Another socket's upload does not exist for the caller. */
-static struct upload *upload_find(struct pxe_image_store *store, u32 id,
-				  u32 portid)
+/*
+ * Under pn->lock: the upload @id of @portid on @list (store->uploads, or
+ * store->staged).  Another socket's upload does not exist for the caller.
+ */
+static struct upload *upload_find(struct pxe_image_store *store,
+				  struct list_head *list, u32 id, u32 portid)
 {
 	struct upload *up;
 
 	lockdep_assert_held(&store->pn->lock);
-	list_for_each_entry(up, &store->uploads, node)
+	list_for_each_entry(up, list, node)
 		if (up->id == id && up->portid == portid)
 			return up;
 	return NULL;
@@ -238,6 +248,8 @@ static u32 upload_new_id(struct pxe_image_store *store)
 			store->next_id = 1;
 		taken = false;
 		list_for_each_entry(up, &store->uploads, node)
+			taken |= up->id == store->next_id;
+		list_for_each_entry(up, &store->staged, node)
 			taken |= up->id == store->next_id;
 	} while (taken);
 	return store->next_id;
@@ -263,6 +275,11 @@ static int release_event(struct notifier_block *nb, unsigned long event,
 			list_move(&up->node, &gone);
 			store->nr_uploads--;
 		}
+	list_for_each_entry_safe(up, tmp, &store->staged, node)
+		if (up->portid == n->portid) {
+			list_move(&up->node, &gone);
+			store->nr_staged--;
+		}
 	mutex_unlock(&store->pn->lock);
 
 	list_for_each_entry_safe(up, tmp, &gone, node)
@@ -280,6 +297,7 @@ int pxe_image_net_init(struct pxe_net *pn)
 		return -ENOMEM;
 	store->pn = pn;
 	INIT_LIST_HEAD(&store->uploads);
+	INIT_LIST_HEAD(&store->staged);
 	atomic64_set(&store->used, 0);
 	atomic_set(&store->alive, 0);
 	store->release.notifier_call = release_event;
@@ -308,6 +326,11 @@ void pxe_image_net_exit(struct pxe_net *pn)
 		upload_free(up);
 	}
 	store->nr_uploads = 0;
+	list_for_each_entry_safe(up, next, &store->staged, node) {
+		list_del(&up->node);
+		upload_free(up);
+	}
+	store->nr_staged = 0;
 	for (i = 0; i < ARRAY_SIZE(store->names); i++)
 		hlist_for_each_entry_safe(entry, tmp, &store->names[i], node) {
 			hlist_del_rcu(&entry->node);
@@ -489,7 +512,8 @@ static struct upload *request_upload(struct pxe_image_store *store,
 {
 	struct upload *up;
 
-	up = upload_find(store, nla_get_u32(info->attrs[PXE_A_IMAGE_UPLOAD]),
+	up = upload_find(store, &store->uploads,
+			 nla_get_u32(info->attrs[PXE_A_IMAGE_UPLOAD]),
 			 info->snd_portid);
 	if (!up)
 		NL_SET_ERR_MSG_ATTR(info->extack,
@@ -555,6 +579,7 @@ int pxe_nl_image_commit_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct pxe_image_store *store = pn->images;
+	bool stage = nla_get_flag(info->attrs[PXE_A_IMAGE_STAGE]);
 	struct image_entry *old = NULL;
 	struct pxe_image *image;
 	struct upload *up;
@@ -577,6 +602,12 @@ int pxe_nl_image_commit_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EINVAL;
 		goto unlock;
 	}
+	if (stage && store->nr_staged >= STAGED_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PXE_A_IMAGE_STAGE],
+				    "too many staged images; publish or abort them first");
+		err = -EBUSY;
+		goto unlock;
+	}
 	/* Whatever the verdict, the upload is over. */
 	list_del(&up->node);
 	store->nr_uploads--;
@@ -590,6 +621,13 @@ int pxe_nl_image_commit_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	memcpy(image->sha256, digest, sizeof(image->sha256));
 	image->netascii_size = image->size + up->line_ends;
+	if (stage) {
+		/* Published by IMAGE_PUBLISH, or freed with the socket. */
+		list_add_tail(&up->node, &store->staged);
+		store->nr_staged++;
+		up = NULL;
+		goto unlock;
+	}
 	image_publish(store, up->entry, &old);
 	up->entry = NULL;
 unlock:
@@ -604,6 +642,34 @@ unlock:
 	return err;
 }
 
+int pxe_nl_image_publish_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pxe_net *pn = pxe_net(genl_info_net(info));
+	struct pxe_image_store *store = pn->images;
+	struct upload *up, *tmp;
+	struct image_entry *old;
+	LIST_HEAD(done);
+
+	mutex_lock(&pn->lock);
+	list_for_each_entry_safe(up, tmp, &store->staged, node) {
+		if (up->portid != info->snd_portid)
+			continue;
+		image_publish(store, up->entry, &old);
+		/* What is left of the upload carries the replaced image out. */
+		up->entry = old;
+		list_move_tail(&up->node, &done);
+		store->nr_staged--;
+	}
+	mutex_unlock(&pn->lock);
+
+	list_for_each_entry_safe(up, tmp, &done, node) {
+		if (up->entry)
+			pxe_image_put(&up->entry->image);
+		kfree(up);
+	}
+	return 0;
+}
+
 int pxe_nl_image_abort_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
@@ -612,10 +678,18 @@ int pxe_nl_image_abort_doit(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, PXE_A_IMAGE_UPLOAD))
 		return -EINVAL;
 	mutex_lock(&pn->lock);
-	up = request_upload(pn->images, info);
+	up = upload_find(pn->images, &pn->images->staged,
+			 nla_get_u32(info->attrs[PXE_A_IMAGE_UPLOAD]),
+			 info->snd_portid);
 	if (up) {
 		list_del(&up->node);
-		pn->images->nr_uploads--;
+		pn->images->nr_staged--;
+	} else {
+		up = request_upload(pn->images, info);
+		if (up) {
+			list_del(&up->node);
+			pn->images->nr_uploads--;
+		}
 	}
 	mutex_unlock(&pn->lock);
 	if (!up)

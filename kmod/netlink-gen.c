@@ -22,7 +22,7 @@ static const struct netlink_range_validation pxe_a_limit_tftp_windowsize_range =
 };
 
 /* Global operation policy for pxe */
-const struct nla_policy pxe_nl_policy[PXE_A_BOOT_ARCH_ALT + 1] = {
+const struct nla_policy pxe_nl_policy[PXE_A_IMAGE_STAGE + 1] = {
 	[PXE_A_IFINDEX] = { .type = NLA_U32, },
 	[PXE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[PXE_A_LINK_SERVER] = { .type = NLA_BE32, },
@@ -67,10 +67,11 @@ const struct nla_policy pxe_nl_policy[PXE_A_BOOT_ARCH_ALT + 1] = {
 	[PXE_A_LIMIT_TFTP_PORT_MIN] = NLA_POLICY_MIN(NLA_U16, 1024),
 	[PXE_A_LIMIT_TFTP_PORT_MAX] = NLA_POLICY_MIN(NLA_U16, 1024),
 	[PXE_A_BOOT_ARCH_ALT] = { .type = NLA_U16, },
+	[PXE_A_IMAGE_STAGE] = { .type = NLA_FLAG, },
 };
 
 /* Ops table for pxe */
-const struct genl_small_ops pxe_nl_ops[25] = {
+const struct genl_small_ops pxe_nl_ops[26] = {
 	{
 		.cmd	= PXE_CMD_LINK_NEW,
 		.doit	= pxe_nl_link_new_doit,
@@ -190,6 +191,11 @@ const struct genl_small_ops pxe_nl_ops[25] = {
 	{
 		.cmd	= PXE_CMD_LIMITS_GET,
 		.doit	= pxe_nl_limits_get_doit,
+	},
+	{
+		.cmd	= PXE_CMD_IMAGE_PUBLISH,
+		.doit	= pxe_nl_image_publish_doit,
+		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 };
 

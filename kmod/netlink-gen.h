@@ -12,10 +12,10 @@
 #include <uapi/linux/pxe.h>
 
 /* Global operation policy for pxe */
-extern const struct nla_policy pxe_nl_policy[PXE_A_BOOT_ARCH_ALT + 1];
+extern const struct nla_policy pxe_nl_policy[PXE_A_IMAGE_STAGE + 1];
 
 /* Ops table for pxe */
-extern const struct genl_small_ops pxe_nl_ops[25];
+extern const struct genl_small_ops pxe_nl_ops[26];
 
 int pxe_nl_link_new_doit(struct sk_buff *skb, struct genl_info *info);
 int pxe_nl_link_del_doit(struct sk_buff *skb, struct genl_info *info);
@@ -45,6 +45,7 @@ int pxe_nl_image_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int pxe_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
 int pxe_nl_limits_set_doit(struct sk_buff *skb, struct genl_info *info);
 int pxe_nl_limits_get_doit(struct sk_buff *skb, struct genl_info *info);
+int pxe_nl_image_publish_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	PXE_NLGRP_MONITOR,

@@ -4,7 +4,8 @@
 # The image upload protocol spoken directly (generic netlink through the
 # kernel's YNL library, pxe_ynl.py), for what pxectl never does on purpose:
 # writes out of order or past the end, commits too early or with the wrong
-# SHA-256, another socket's upload, a socket closed mid-upload.  Every
+# SHA-256, another socket's upload, a socket closed mid-upload; uploads
+# committed with image-stage and published together (image-publish).  Every
 # request is well-formed netlink; the errors are the protocol's.  Used by
 # image_upload_protocol_errors.sh:
 #
@@ -46,6 +47,31 @@ def write(nl, upload, offset, data):
 def commit(nl, upload, sha):
     return nl.request("image-commit", {
         "image-upload": upload, "image-sha256": sha})
+
+
+def stage(nl, upload, sha):
+    return nl.request("image-commit", {
+        "image-upload": upload, "image-sha256": sha, "image-stage": True})
+
+
+def publish(nl):
+    return nl.request("image-publish", {})
+
+
+def staged_upload(nl, name, data):
+    """An upload of DATA committed with image-stage; returns its id."""
+    up = new_upload(nl, name, len(data))
+    if data:
+        expect(f"write {name}", write(nl, up, 0, data)[0], 0)
+    expect(f"stage {name}", stage(nl, up, hashlib.sha256(data).digest()),
+           (0, "", {}))
+    return up
+
+
+def sha_of(nl, name):
+    err, text, reply = image_get(nl, name)
+    expect(f"IMAGE_GET {name}", (err, text), (0, ""))
+    return reply["image-sha256"]
 
 
 def abort(nl, upload):
@@ -186,6 +212,109 @@ def case_size_over_limit_is_refused(nl):
                      "image-name": "huge", "image-size": 1 << 63}),
                  errno.EFBIG, "image is too large")
     expect("memory", memory_used(nl), used)
+
+
+OLD = b"old bytes\n" * 100
+NEW = DATA[:5000]
+
+
+def case_staged_images_wait_for_publish(nl):
+    before = memory_used(nl)
+    up = new_upload(nl, "tree/a", len(OLD))
+    write(nl, up, 0, OLD)
+    expect("commit tree/a", commit(nl, up, hashlib.sha256(OLD).digest())[0], 0)
+    staged_upload(nl, "tree/a", NEW)
+    staged_upload(nl, "/tree\\b", DATA)
+    staged_upload(nl, "tree/empty", b"")
+    expect("tree/a before the publish", sha_of(nl, "tree/a"),
+           hashlib.sha256(OLD).digest())
+    expect_error("tree/b before the publish", image_get(nl, "tree/b"),
+                 errno.ENOENT, "no such image")
+    expect("memory with the staged images", memory_used(nl),
+           before + len(OLD) + len(NEW) + len(DATA))
+    expect("publish", publish(nl), (0, "", {}))
+    expect("tree/a after", sha_of(nl, "tree/a"), hashlib.sha256(NEW).digest())
+    expect("tree/b after", sha_of(nl, "tree/b"), hashlib.sha256(DATA).digest())
+    expect("tree/empty after", sha_of(nl, "tree/empty"),
+           hashlib.sha256(b"").digest())
+    # The replaced tree/a is freed after a grace period.
+    poll_memory_used(nl, before + len(NEW) + len(DATA))
+    expect("publish again: nothing staged", publish(nl), (0, "", {}))
+    expect("tree/a unchanged", sha_of(nl, "tree/a"), hashlib.sha256(NEW).digest())
+    for name in ("tree/a", "tree/b", "tree/empty"):
+        expect(f"del {name}", nl.request("image-del", {"image-name": name})[0], 0)
+    poll_memory_used(nl, before)
+
+
+def case_staged_upload_is_aborted_not_rewritten(nl):
+    before = memory_used(nl)
+    up = staged_upload(nl, "staged", DATA)
+    expect_error("write to a staged upload", write(nl, up, len(DATA), b""),
+                 errno.ENOENT, "no such upload")
+    expect_error("commit a staged upload again",
+                 commit(nl, up, hashlib.sha256(DATA).digest()),
+                 errno.ENOENT, "no such upload")
+    other = Genl()
+    expect_error("abort from another socket", abort(other, up),
+                 errno.ENOENT, "no such upload")
+    other.close()
+    expect("abort", abort(nl, up)[0], 0)
+    expect_error("abort twice", abort(nl, up), errno.ENOENT, "no such upload")
+    expect("memory after abort", memory_used(nl), before)
+    expect("publish", publish(nl)[0], 0)
+    expect_error("nothing was published", image_get(nl, "staged"),
+                 errno.ENOENT, "no such image")
+
+
+def case_publish_takes_only_the_callers_staged_images(nl):
+    other = Genl()
+    staged_upload(other, "theirs", DATA)
+    expect("my publish", publish(nl)[0], 0)
+    expect_error("theirs after my publish", image_get(nl, "theirs"),
+                 errno.ENOENT, "no such image")
+    expect("their publish", publish(other)[0], 0)
+    expect("theirs after their publish", sha_of(nl, "theirs"),
+           hashlib.sha256(DATA).digest())
+    other.close()
+    expect("del", nl.request("image-del", {"image-name": "theirs"})[0], 0)
+
+
+def case_closed_socket_drops_its_staged_images(nl):
+    before = memory_used(nl)
+    owner = Genl()
+    staged_upload(owner, "orphan-staged", DATA)
+    staged_upload(owner, "orphan-staged2", DATA[:777])
+    expect("memory while staged", memory_used(nl), before + len(DATA) + 777)
+    owner.close()
+    poll_memory_used(nl, before)
+    expect_error("get", image_get(nl, "orphan-staged"), errno.ENOENT,
+                 "no such image")
+
+
+def case_staged_images_are_capped_at_4096(nl):
+    before = memory_used(nl)
+    owner = Genl()
+    empty = hashlib.sha256(b"").digest()
+    for i in range(4096):
+        up = new_upload(owner, f"many/{i}", 0)
+        err = stage(owner, up, empty)[0]
+        if err:
+            expect(f"stage many/{i}", errno.errorcode.get(err, err), "0")
+    up = new_upload(owner, "many/4096", 0)
+    expect_error("the 4097th staged image", stage(owner, up, empty),
+                 errno.EBUSY, "too many staged images; publish or abort them first")
+    # Refused, it is still an upload: a plain commit publishes it.
+    expect("plain commit of the refused one", commit(owner, up, empty)[0], 0)
+    expect("many/4096", sha_of(nl, "many/4096"), empty)
+    expect_error("many/0 is not published", image_get(nl, "many/0"),
+                 errno.ENOENT, "no such image")
+    owner.close()
+    expect("del many/4096", nl.request("image-del", {"image-name": "many/4096"})[0], 0)
+    poll_memory_used(nl, before)
+    # The closed socket's 4096 are gone: a new socket may stage again.
+    again = Genl()
+    staged_upload(again, "many/again", b"")
+    again.close()
 
 
 def main():

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The upload protocol (IMAGE_NEW, IMAGE_WRITE..., IMAGE_COMMIT, IMAGE_ABORT)
+# The upload protocol (IMAGE_NEW, IMAGE_WRITE..., IMAGE_COMMIT, IMAGE_ABORT,
+# IMAGE_COMMIT with IMAGE_STAGE and IMAGE_PUBLISH)
 # refuses what pxectl never sends, with the kernel's own words: each case
 # is a generic netlink client in image_nl.py (through the kernel's YNL
 # library and the spec).
@@ -26,7 +27,12 @@ for case in \
 	other_socket_cannot_touch_an_upload \
 	abort_returns_memory \
 	closed_socket_drops_its_uploads \
-	size_over_limit_is_refused
+	size_over_limit_is_refused \
+	staged_images_wait_for_publish \
+	staged_upload_is_aborted_not_rewritten \
+	publish_takes_only_the_callers_staged_images \
+	closed_socket_drops_its_staged_images \
+	staged_images_are_capped_at_4096
 do
 	behaviour "$case"
 	n1 "$PYTHON" "$SELFTESTS/image_nl.py" "$case"

@@ -101,7 +101,7 @@ REQUEST = {
     "LEASE_FLUSH": [],
     "IMAGE_NEW": ["IMAGE_NAME", "IMAGE_SIZE"],
     "IMAGE_WRITE": ["IMAGE_UPLOAD", "IMAGE_OFFSET", "IMAGE_DATA"],
-    "IMAGE_COMMIT": ["IMAGE_UPLOAD", "IMAGE_SHA256"],
+    "IMAGE_COMMIT": ["IMAGE_UPLOAD", "IMAGE_SHA256", "IMAGE_STAGE"],
     "IMAGE_ABORT": ["IMAGE_UPLOAD"],
     "IMAGE_DEL": ["IMAGE_NAME"],
     "IMAGE_GET": ["IMAGE_NAME"],
@@ -110,6 +110,7 @@ REQUEST = {
                    "LIMIT_TFTP_PER_CLIENT", "LIMIT_TFTP_BLKSIZE",
                    "LIMIT_TFTP_WINDOWSIZE"],
     "LIMITS_GET": [],
+    "IMAGE_PUBLISH": [],
 }
 
 
@@ -294,6 +295,8 @@ class Fuzzer:
             return bytes([rnd.randrange(256)]) * n
         if name == "IMAGE_SHA256":
             return bytes(rnd.randrange(256) for _ in range(32))
+        if name == "IMAGE_STAGE":                       # a flag: no payload
+            return b""
         if name == "LIMIT_IMAGE_MEMORY":
             return u64(rnd.choice((0, 1, 1 << 20, 64 << 20, 256 << 20, (1 << 64) - 1)))
         if name.startswith("LIMIT_"):
