@@ -13,6 +13,11 @@
 BOOT_OVMF_CODE=/usr/share/OVMF/OVMF_CODE.fd
 # shellcheck disable=SC2034
 BOOT_OVMF_VARS=/usr/share/OVMF/OVMF_VARS.fd	# copied per client
+# Secure Boot: Microsoft's keys enrolled, SMM (q35) guarding the variables.
+# shellcheck disable=SC2034
+BOOT_OVMF_CODE_MS=/usr/share/OVMF/OVMF_CODE_4M.ms.fd
+# shellcheck disable=SC2034
+BOOT_OVMF_VARS_MS=/usr/share/OVMF/OVMF_VARS_4M.ms.fd	# copied per client
 BOOT_BUSYBOX=/bin/busybox
 
 # boot_free_port: a TCP port on 127.0.0.1 nobody listens on now.
@@ -44,20 +49,29 @@ boot_mkinitrd() {
 }
 
 # boot_client_cmd ARRAY FIRMWARE MAC PORT SERIAL_LOG [MEMORY_MB] [VARS_FILE]:
-# the qemu command line of a client VM into ARRAY.  FIRMWARE is bios or
-# uefi; uefi needs a writable copy of OVMF_VARS.fd (VARS_FILE).
+# the qemu command line of a client VM into ARRAY.  FIRMWARE is bios, uefi
+# or uefi-sb (Secure Boot on); uefi needs a writable copy of OVMF_VARS.fd,
+# uefi-sb one of OVMF_VARS_4M.ms.fd (VARS_FILE).
 boot_client_cmd() {
 	local -n boot_cmd_out=$1
 	local fw=$2 mac=$3 port=$4 serial=$5 mem=${6:-} vars=${7:-}
-	boot_cmd_out=(qemu-system-x86_64 -nodefaults -machine pc -cpu qemu64 -smp 1
+	boot_cmd_out=(qemu-system-x86_64 -nodefaults -cpu qemu64 -smp 1
 		-display none -monitor none -no-reboot
 		-serial "file:$serial"
 		-netdev "socket,id=n0,connect=127.0.0.1:$port")
 	case $fw in
 	bios)
-		boot_cmd_out+=(-m "${mem:-256}" -boot n -device "e1000,netdev=n0,mac=$mac") ;;
+		boot_cmd_out+=(-machine pc -m "${mem:-256}" -boot n
+			-device "e1000,netdev=n0,mac=$mac") ;;
+	uefi-sb)
+		boot_cmd_out+=(-machine q35,smm=on -m "${mem:-512}"
+			-global driver=cfi.pflash01,property=secure,value=on
+			-global ICH9-LPC.disable_s3=1
+			-drive "if=pflash,format=raw,unit=0,readonly=on,file=$BOOT_OVMF_CODE_MS"
+			-drive "if=pflash,format=raw,unit=1,file=$vars"
+			-device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1") ;;
 	uefi)
-		boot_cmd_out+=(-m "${mem:-512}"
+		boot_cmd_out+=(-machine pc -m "${mem:-512}"
 			-drive "if=pflash,format=raw,readonly=on,file=$BOOT_OVMF_CODE"
 			-drive "if=pflash,format=raw,file=$vars"
 			-device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1") ;;

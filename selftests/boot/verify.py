@@ -3,6 +3,8 @@
 """Judges one firmware boot of selftests/boot/run from what both sides saw.
 
     verify.py CASE MAC WORKDIR
+    verify.py --finish CASE     the regex of CASE's finish line (selftests/boot/run
+                                stops the client when its serial log matches)
 
 WORKDIR holds the client's serial log (CASE.serial) and what the server
 dumped after the boot: CASE.monitor (pxectl -j monitor), CASE.leases.json,
@@ -23,7 +25,33 @@ CHAINS = {
     'proxy': ['pxelinux.0', 'ldlinux.c32', 'pxelinux.cfg/default', 'vmlinuz', 'initrd.img'],
     'uefi': ['ipxe.efi', 'boot.ipxe', 'vmlinuz', 'initrd.img'],
     'big-initrd': ['ipxe.efi', 'boot.ipxe', 'vmlinuz', 'initrd.img'],
+    # pxelinux from the installer's tree, the menu (vesamenu and what its
+    # configuration includes; without a display, no splash.png), then the
+    # installer and its answers.
+    'installer-bios': ['pxelinux.0', 'ldlinux.c32', 'pxelinux.cfg/default'] +
+    ['debian-installer/amd64/boot-screens/' + f for f in (
+        'vesamenu.c32', 'libcom32.c32', 'libutil.c32', 'menu.cfg', 'stdmenu.cfg',
+        'txt.cfg', 'adtxt.cfg', 'rqtxt.cfg', 'drkmenu.cfg', 'drk.cfg', 'addrk.cfg',
+        'rqdrk.cfg')] +
+    ['debian-installer/amd64/linux', 'debian-installer/amd64/initrd.gz', 'preseed.cfg'],
+    # shim, which loads grub from beside itself; grub's configuration; then
+    # the installer, which the Secure Boot chain verified, and its answers.
+    'installer-uefi-sb': ['debian-installer/amd64/' + f for f in (
+        'bootnetx64.efi', 'grubx64.efi', 'grub/grub.cfg', 'linux', 'initrd.gz')] +
+    ['preseed.cfg'],
 }
+# What the client's serial console shows at the end of a good boot; the
+# installer cases end at the mirror step, which needs the internet.
+FINISH = {
+    'installer-bios': 'Bad archive mirror',
+    'installer-uefi-sb': 'Bad archive mirror',
+}
+# What else the console must show: the kernel's word that the firmware
+# booted it with Secure Boot on (shim and grub verified what they loaded).
+SERIAL_ALSO = {
+    'installer-uefi-sb': ['Secure boot enabled'],
+}
+PXELINUX_CASES = ('bios', 'proxy', 'installer-bios')
 POOL = ('lan', '192.168.1.100', '192.168.1.199')
 DNSMASQ_RANGE = ('192.168.1.50', '192.168.1.80')
 BIG_INITRD = 100 << 20
@@ -143,10 +171,20 @@ def check_transfers(case, addr, events, images):
     for e in events:
         if e.get('event') == 'tftp-timeout':
             note('timeout event: %s' % e)
+    # A file the client probes for and the server has not: error 1; EDK2
+    # ends its tsize probe with error 8.  Nothing else.
+    for e in events:
+        if e.get('event') != 'tftp-error':
+            continue
+        if e.get('error') == 1 and e.get('file') not in sizes:
+            continue
+        if e.get('error') == 8:
+            continue
+        bad('unexpected TFTP error: %s' % e)
 
 
 def check_misses(case, mac, events, stats):
-    if case not in ('bios', 'proxy'):
+    if case not in PXELINUX_CASES:
         return
     if stats.get('tftp_tx_error_1', 0) <= 0:
         bad('tftp_tx_error_1 is %s: pxelinux\'s misses were not answered' %
@@ -169,15 +207,28 @@ def check_drops(case, stats):
             bad('%s = %d' % (name, stats[name]))
 
 
+def finish(case):
+    return FINISH.get(case, 'PXE-BOOT-OK %s' % case)
+
+
 def main():
+    if sys.argv[1] == '--finish':
+        print(finish(sys.argv[2]))
+        return 0
     case, mac, work = sys.argv[1], sys.argv[2].lower(), sys.argv[3]
     path = lambda suffix: os.path.join(work, case + suffix)
     try:
         serial = open(path('.serial'), errors='replace').read()
     except OSError:
         serial = ''
-    if ('PXE-BOOT-OK %s' % case) not in serial:
-        bad('the client never printed "PXE-BOOT-OK %s" (serial log %s)' % (case, path('.serial')))
+    if not re.search(finish(case), serial):
+        bad('the client never showed its finish line /%s/ (serial log %s)' %
+            (finish(case), path('.serial')))
+    for text in SERIAL_ALSO.get(case, []):
+        if text not in serial:
+            bad('the client\'s console never showed "%s"' % text)
+        else:
+            note('console: %s' % text)
     events = load_events(path('.monitor'))
     leases = load_json(path('.leases.json'), [])
     stats = stats_dict(load_json(path('.stats.json'), {}))
