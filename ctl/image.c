@@ -510,9 +510,9 @@ static int image_help(int argc, char *argv[]);
 
 static const struct command image_commands[] = {
 	{ "load",	image_load,	"NAME FILE" },
+	{ "sync",	image_sync,	"DIR [prefix PATH] [--delete]" },
 	{ "del",	image_del,	"NAME" },
 	{ "delete",	image_del,	NULL },
-	{ "sync",	image_sync,	"DIR [prefix PATH] [--delete]" },
 	{ "show",	image_show,	"[NAME | prefix PATH]" },
 	{ "list",	image_show,	NULL },
 	{ "help",	image_help,	"" },
