@@ -33,7 +33,6 @@
 /* A file of the tree, and what becomes of it. */
 struct entry {
 	char *name;		/* the image name: PREFIX/REL */
-	const char *rel;	/* the path below DIR: the tail of @name */
 	char *path;		/* the file to read, with no symlink in it */
 	bool load;		/* no image of its name has its bytes */
 };
@@ -155,7 +154,6 @@ static int add_file(struct sync *s, const char *rel, const char *path)
 	}
 	e = &s->entries[s->n_entries];
 	e->name = name;
-	e->rel = name + len - strlen(rel);
 	e->load = false;
 	e->path = strdup(path);
 	if (!e->path) {
@@ -604,7 +602,7 @@ int image_sync(int argc, char *argv[])
 	    (keywords[0].value &&
 	     image_prefix_parse(s.what, keywords[0].value, s.prefix)))
 		goto out;
-	s.delete = keywords[1].value;
+	s.delete = keywords[1].value != NULL;
 	if (sync_walk(&s) || sync_compare(&s) || sync_check_memory(&s) ||
 	    sync_publish(&s))
 		goto out;
