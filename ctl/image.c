@@ -4,12 +4,15 @@
  *
  *	image load NAME FILE
  *	image del NAME
- *	image show [NAME]
+ *	image show [NAME | prefix PATH]
+ *	image sync DIR [prefix PATH] [--delete]	(image_sync.c)
  *
  * A load is an upload: IMAGE_NEW reserves the memory, IMAGE_WRITEs fill it
  * in order, IMAGE_COMMIT hands over the SHA-256 pxectl computed and the
  * kernel publishes the image only if its own hash agrees.  Until then
- * nothing is visible; if pxectl dies, the kernel drops the upload.
+ * nothing is visible; if pxectl dies, the kernel drops the upload.  The
+ * upload here serves both load and sync, which stages its uploads and
+ * publishes them together.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,10 +31,8 @@
 
 #include "pxectl.h"
 
-#define SHA256_LEN 32
-
 /* The name the kernel stores: see normalise_name() in kmod/image.c. */
-static void normalise_name(const char *in, char *out, size_t size)
+void image_name_normalise(const char *in, char *out, size_t size)
 {
 	size_t len = 0;
 
@@ -42,6 +43,35 @@ static void normalise_name(const char *in, char *out, size_t size)
 	out[len] = '\0';
 }
 
+int image_prefix_parse(const char *what, const char *text,
+		       char prefix[PXE_IMAGE_NAME_MAX])
+{
+	size_t len;
+
+	if (strlen(text) >= PXE_IMAGE_NAME_MAX - 1) {
+		pxe_error(what, "prefix '%s' is too long: an image name under it would not fit in %d bytes",
+			  text, PXE_IMAGE_NAME_MAX - 1);
+		return -1;
+	}
+	image_name_normalise(text, prefix, PXE_IMAGE_NAME_MAX);
+	len = strlen(prefix);
+	while (len && prefix[len - 1] == '/')
+		prefix[--len] = '\0';
+	if (!len) {
+		pxe_error(what, "prefix '%s' is empty once its '/' are dropped; leave it out for the top",
+			  text);
+		return -1;
+	}
+	return 0;
+}
+
+bool image_under_prefix(const char *name, const char *prefix)
+{
+	size_t len = strlen(prefix);
+
+	return !len || (!strncmp(name, prefix, len) && name[len] == '/');
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -50,38 +80,58 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-struct progress {
-	bool shown;		/* stderr is a terminal */
-	double start, last;
-};
-
-static void progress_show(struct progress *pr, const char *name,
-			  uint64_t done, uint64_t size, bool final)
+void progress_begin(struct progress *pr, const char *name, uint64_t total,
+		    unsigned int files)
 {
-	double t = now(), mb = done / 1048576.0, rate;
+	memset(pr, 0, sizeof(*pr));
+	pr->shown = isatty(STDERR_FILENO);
+	pr->name = name;
+	pr->total = total;
+	pr->files = files;
+	pr->start = pr->last = now();
+}
+
+void progress_show(struct progress *pr, bool final)
+{
+	double t = now(), mb = pr->done / 1048576.0, rate;
 	int width = 30, fill;
 
 	if (!pr->shown || (!final && t - pr->last < 0.1))
 		return;
 	pr->last = t;
+	progress_pending = !final;
 	rate = t > pr->start ? mb / (t - pr->start) : 0;
-	fill = size ? (int)(width * done / size) : width;
-	fprintf(stderr, "\r%s [%.*s%*s] %3d%% %.1f/%.1f MB %.1f MB/s",
-		name, fill, "##############################", width - fill, "",
-		size ? (int)(100 * done / size) : 100, mb, size / 1048576.0,
-		rate);
+	if (pr->files) {
+		fprintf(stderr, "\r%s %u/%u files %.1f/%.1f MB %.1f MB/s",
+			pr->name, pr->files_done, pr->files, mb,
+			pr->total / 1048576.0, rate);
+	} else {
+		fill = pr->total ? (int)(width * pr->done / pr->total) : width;
+		fprintf(stderr, "\r%s [%.*s%*s] %3d%% %.1f/%.1f MB %.1f MB/s",
+			pr->name, fill, "##############################",
+			width - fill, "",
+			pr->total ? (int)(100 * pr->done / pr->total) : 100, mb,
+			pr->total / 1048576.0, rate);
+	}
 	if (final)
 		fputc('\n', stderr);
 }
 
+struct upload_id {
+	const char *what;
+	uint32_t id;
+};
+
 static int upload_id_reply(struct nlattr **attrs, void *arg)
 {
+	struct upload_id *up = arg;
+
 	if (!attrs[PXE_A_IMAGE_UPLOAD]) {
-		pxe_error("image load", "kernel reply carries no upload id (%s)",
+		pxe_error(up->what, "kernel reply carries no upload id (%s)",
 			  SAME_RELEASE_HINT);
 		return -1;
 	}
-	*(uint32_t *)arg = nla_get_u32(attrs[PXE_A_IMAGE_UPLOAD]);
+	up->id = nla_get_u32(attrs[PXE_A_IMAGE_UPLOAD]);
 	return 0;
 }
 
@@ -89,6 +139,7 @@ static int upload_begin(const char *what, const char *name, uint64_t size,
 			uint32_t *id)
 {
 	struct nl_msg *msg = pxe_msg_new(PXE_CMD_IMAGE_NEW, 0);
+	struct upload_id up = { .what = what };
 	int err;
 
 	if (!msg)
@@ -98,21 +149,26 @@ static int upload_begin(const char *what, const char *name, uint64_t size,
 		err = nla_put_u64(msg, PXE_A_IMAGE_SIZE, size);
 	if (err)
 		return pxe_msg_abort(what, msg, err);
-	return pxe_request(what, msg, upload_id_reply, id);
+	err = pxe_request(what, msg, upload_id_reply, &up);
+	*id = up.id;
+	return err;
 }
 
-/* A failed load leaves nothing behind; the socket closing would too. */
-static void upload_abort(uint32_t id)
+/*
+ * Drops an upload, or a staged one; the socket closing would too, but a
+ * batch keeps it open.  One already gone (its commit ended it) is no error.
+ */
+void image_upload_abort(const char *what, uint32_t id)
 {
 	struct nl_msg *msg = pxe_msg_new(PXE_CMD_IMAGE_ABORT, 0);
 
 	if (!msg)
 		return;
 	if (nla_put_u32(msg, PXE_A_IMAGE_UPLOAD, id)) {
-		nlmsg_free(msg);
+		pxe_msg_abort(what, msg, -NLE_NOMEM);
 		return;
 	}
-	pxe_request("image load: abort", msg, NULL, NULL);
+	pxe_request_or(what, msg, ENOENT);
 }
 
 static int upload_write(struct pxe_pipeline *p, uint32_t id, uint64_t offset,
@@ -134,7 +190,7 @@ static int upload_write(struct pxe_pipeline *p, uint32_t id, uint64_t offset,
 }
 
 static int upload_commit(const char *what, uint32_t id,
-			 const uint8_t sha256[SHA256_LEN])
+			 const uint8_t sha256[SHA256_LEN], bool stage)
 {
 	struct nl_msg *msg = pxe_msg_new(PXE_CMD_IMAGE_COMMIT, 0);
 	int err;
@@ -144,15 +200,29 @@ static int upload_commit(const char *what, uint32_t id,
 	err = nla_put_u32(msg, PXE_A_IMAGE_UPLOAD, id);
 	if (!err)
 		err = nla_put(msg, PXE_A_IMAGE_SHA256, SHA256_LEN, sha256);
+	if (!err && stage)
+		err = nla_put_flag(msg, PXE_A_IMAGE_STAGE);
 	if (err)
 		return pxe_msg_abort(what, msg, err);
 	return pxe_request(what, msg, NULL, NULL);
 }
 
+bool image_sha256(const uint8_t *data, uint64_t size,
+		  uint8_t sha256[SHA256_LEN])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	bool ok;
+
+	ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+	     EVP_DigestUpdate(ctx, data, size) &&
+	     EVP_DigestFinal_ex(ctx, sha256, NULL);
+	EVP_MD_CTX_free(ctx);
+	return ok;
+}
+
 /* The file's SHA-256, computed beside the upload: on another CPU, if any. */
 struct hash_job {
-	const uint8_t *data;
-	uint64_t size;
+	const struct image_file *file;
 	uint8_t sha256[SHA256_LEN];
 	bool ok;
 };
@@ -160,27 +230,21 @@ struct hash_job {
 static void *hash_file(void *arg)
 {
 	struct hash_job *job = arg;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 
-	job->ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
-		  EVP_DigestUpdate(ctx, job->data, job->size) &&
-		  EVP_DigestFinal_ex(ctx, job->sha256, NULL);
-	EVP_MD_CTX_free(ctx);
+	job->ok = image_sha256(job->file->data, job->file->size, job->sha256);
 	return NULL;
 }
 
 /* Sends @data in order, in chunks, several in flight. */
-static int upload_data(const char *what, const char *name, uint32_t id,
-		       const uint8_t *data, uint64_t size)
+static int upload_data(const char *what, uint32_t id, const uint8_t *data,
+		       uint64_t size, struct progress *pr)
 {
-	struct progress pr = { .shown = isatty(STDERR_FILENO) };
 	struct pxe_pipeline pipeline = { 0 };
 	uint64_t offset = 0;
 	size_t len;
 
 	if (pxe_pipeline_begin(&pipeline, what))
 		return -1;
-	pr.start = pr.last = now();
 	while (offset < size) {
 		len = size - offset < PXE_IMAGE_CHUNK_MAX ?
 			size - offset : PXE_IMAGE_CHUNK_MAX;
@@ -189,11 +253,88 @@ static int upload_data(const char *what, const char *name, uint32_t id,
 			return -1;
 		}
 		offset += len;
-		progress_show(&pr, name, offset, size, false);
+		pr->done += len;
+		progress_show(pr, false);
 	}
-	if (pxe_pipeline_wait(&pipeline, 0))
+	return pxe_pipeline_wait(&pipeline, 0);
+}
+
+int image_file_map(const char *what, const char *path, int flags,
+		   struct image_file *file)
+{
+	struct stat st;
+
+	memset(file, 0, sizeof(*file));
+	file->fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+	if (file->fd < 0 || fstat(file->fd, &st)) {
+		pxe_error(what, "cannot open '%s': %s", path, strerror(errno));
+		goto close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		pxe_error(what, "cannot load '%s': not a regular file", path);
+		goto close;
+	}
+	file->size = st.st_size;
+	if (!file->size)
+		return 0;
+	file->data = mmap(NULL, file->size, PROT_READ, MAP_SHARED, file->fd, 0);
+	if (file->data == MAP_FAILED) {
+		file->data = NULL;
+		pxe_error(what, "cannot read '%s': %s", path, strerror(errno));
+		goto close;
+	}
+	madvise((void *)file->data, file->size, MADV_SEQUENTIAL);
+	return 0;
+close:
+	if (file->fd >= 0)
+		close(file->fd);
+	file->fd = -1;
+	return -1;
+}
+
+void image_file_unmap(struct image_file *file)
+{
+	if (file->data)
+		munmap((void *)file->data, file->size);
+	if (file->fd >= 0)
+		close(file->fd);
+	file->data = NULL;
+	file->fd = -1;
+}
+
+int image_upload(const char *what, const char *name,
+		 const struct image_file *file, bool stage,
+		 struct progress *pr, uint32_t *id,
+		 uint8_t sha256[SHA256_LEN])
+{
+	struct hash_job job = { .file = file };
+	bool hashed = false, uploaded;
+	pthread_t hasher;
+
+	/* Big writes: allocate requests that hold a whole chunk. */
+	nlmsg_set_default_size(PXE_IMAGE_CHUNK_MAX + 1024);
+	if (upload_begin(what, name, file->size, id))
 		return -1;
-	progress_show(&pr, name, size, size, true);
+	/* Both hash the same mapped bytes: a file changing under us fails. */
+	if (pthread_create(&hasher, NULL, hash_file, &job)) {
+		hash_file(&job);
+		hashed = true;
+	}
+	uploaded = !upload_data(what, *id, file->data, file->size, pr);
+	if (!hashed)
+		pthread_join(hasher, NULL);
+	if (uploaded && !job.ok)
+		pxe_error(what, "cannot compute SHA-256 (OpenSSL failed)");
+	/*
+	 * A commit refused before it weighs the hash (the staged limit) leaves
+	 * the upload; one refused after has ended it, and its abort is a no-op.
+	 */
+	if (!uploaded || !job.ok ||
+	    upload_commit(what, *id, job.sha256, stage)) {
+		image_upload_abort(what, *id);
+		return -1;
+	}
+	memcpy(sha256, job.sha256, SHA256_LEN);
 	return 0;
 }
 
@@ -227,108 +368,94 @@ static void print_loaded(const char *name, uint64_t size,
 static int image_load(int argc, char *argv[])
 {
 	char name[PXE_IMAGE_NAME_MAX], what[32 + PXE_IMAGE_NAME_MAX];
-	struct hash_job job = { 0 };
-	bool hashed = false, uploaded;
-	pthread_t hasher;
-	const uint8_t *data = NULL;
-	uint32_t id = 0;
-	struct stat st;
-	int fd, ret = 1;
+	uint8_t sha256[SHA256_LEN];
+	struct image_file file;
+	struct progress pr;
+	uint32_t id;
+	int ret = 1;
 
 	if (argc != 3) {
 		pxe_error("image load", "expected NAME FILE");
 		return 1;
 	}
 	snprintf(what, sizeof(what), "image load %s", argv[1]);
-	fd = open(argv[2], O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		pxe_error(what, "cannot open '%s': %s", argv[2],
-			  strerror(errno));
-		goto close;
+	if (image_file_map(what, argv[2], 0, &file))
+		return 1;
+	progress_begin(&pr, argv[1], file.size, 0);
+	if (!image_upload(what, argv[1], &file, false, &pr, &id, sha256)) {
+		progress_show(&pr, true);
+		image_name_normalise(argv[1], name, sizeof(name));
+		print_loaded(name, file.size, sha256);
+		ret = 0;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		pxe_error(what, "cannot load '%s': not a regular file", argv[2]);
-		goto close;
-	}
-	if (st.st_size) {
-		data = mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-		if (data == MAP_FAILED) {
-			data = NULL;
-			pxe_error(what, "cannot read '%s': %s", argv[2],
-				  strerror(errno));
-			goto close;
-		}
-		madvise((void *)data, st.st_size, MADV_SEQUENTIAL);
-	}
-
-	/* Big writes: allocate requests that hold a whole chunk. */
-	nlmsg_set_default_size(PXE_IMAGE_CHUNK_MAX + 1024);
-	if (upload_begin(what, argv[1], st.st_size, &id))
-		goto unmap;
-	job.data = data;
-	job.size = st.st_size;
-	if (pthread_create(&hasher, NULL, hash_file, &job)) {
-		hash_file(&job);
-		hashed = true;
-	}
-	uploaded = !upload_data(what, argv[1], id, data, st.st_size);
-	if (!hashed)
-		pthread_join(hasher, NULL);
-	if (uploaded && !job.ok)
-		pxe_error(what, "cannot compute SHA-256 (OpenSSL failed)");
-	if (!uploaded || !job.ok) {
-		upload_abort(id);
-		goto unmap;
-	}
-	/* A failed commit has already dropped the upload. */
-	if (upload_commit(what, id, job.sha256))
-		goto unmap;
-
-	normalise_name(argv[1], name, sizeof(name));
-	print_loaded(name, st.st_size, job.sha256);
-	ret = 0;
-unmap:
-	if (data)
-		munmap((void *)data, st.st_size);
-close:
-	if (fd >= 0)
-		close(fd);
+	image_file_unmap(&file);
 	return ret;
+}
+
+int image_delete(const char *what, const char *name, int answer)
+{
+	struct nl_msg *msg = pxe_msg_new(PXE_CMD_IMAGE_DEL, 0);
+	int err;
+
+	if (!msg)
+		return -1;
+	err = nla_put_string(msg, PXE_A_IMAGE_NAME, name);
+	if (err)
+		return pxe_msg_abort(what, msg, err);
+	return pxe_request_or(what, msg, answer);
 }
 
 static int image_del(int argc, char *argv[])
 {
 	char what[32 + PXE_IMAGE_NAME_MAX];
-	struct nl_msg *msg;
-	int err;
 
 	if (argc != 2) {
 		pxe_error("image del", "expected NAME");
 		return 1;
 	}
 	snprintf(what, sizeof(what), "image del %s", argv[1]);
-	msg = pxe_msg_new(PXE_CMD_IMAGE_DEL, 0);
-	if (!msg)
-		return 1;
-	err = nla_put_string(msg, PXE_A_IMAGE_NAME, argv[1]);
-	if (err)
-		return pxe_msg_abort(what, msg, err) ? 1 : 0;
-	return pxe_request(what, msg, NULL, NULL) ? 1 : 0;
+	return image_delete(what, argv[1], 0) ? 1 : 0;
 }
 
-static int image_print(struct nlattr **attrs, void *arg)
+int image_info_parse(const char *what, struct nlattr **attrs,
+		     struct image_info *info)
 {
 	if (!attrs[PXE_A_IMAGE_NAME] || !attrs[PXE_A_IMAGE_SIZE] ||
 	    !attrs[PXE_A_IMAGE_SHA256] ||
 	    nla_len(attrs[PXE_A_IMAGE_SHA256]) != SHA256_LEN) {
-		pxe_error(arg, "kernel reply describes no image (%s)",
+		pxe_error(what, "kernel reply describes no image (%s)",
 			  SAME_RELEASE_HINT);
 		return -1;
 	}
+	info->name = nla_get_string(attrs[PXE_A_IMAGE_NAME]);
+	info->size = nla_get_u64(attrs[PXE_A_IMAGE_SIZE]);
+	info->sha256 = nla_data(attrs[PXE_A_IMAGE_SHA256]);
+	return 0;
+}
+
+/* What "image show" prints: every image, one, or those under a prefix. */
+struct show {
+	const char *what;
+	const char *prefix;	/* "" for all */
+	unsigned long images;
+	uint64_t bytes;
+};
+
+static int image_print(struct nlattr **attrs, void *arg)
+{
+	struct show *show = arg;
+	struct image_info info;
+
+	if (image_info_parse(show->what, attrs, &info))
+		return -1;
+	if (!image_under_prefix(info.name, show->prefix))
+		return 0;
+	show->images++;
+	show->bytes += info.size;
 	output_row_begin();
-	output_str("name", nla_get_string(attrs[PXE_A_IMAGE_NAME]));
-	output_u64("size", nla_get_u64(attrs[PXE_A_IMAGE_SIZE]));
-	output_hex("sha256", nla_data(attrs[PXE_A_IMAGE_SHA256]), SHA256_LEN);
+	output_str("name", info.name);
+	output_u64("size", info.size);
+	output_hex("sha256", info.sha256, SHA256_LEN);
 	if (attrs[PXE_A_IMAGE_ACTIVE])
 		output_u64("active", nla_get_u32(attrs[PXE_A_IMAGE_ACTIVE]));
 	if (attrs[PXE_A_IMAGE_DOWNLOADS])
@@ -338,32 +465,44 @@ static int image_print(struct nlattr **attrs, void *arg)
 	return 0;
 }
 
-/* Also "image" alone. */
+/*
+ * Also "image" alone.  A list (not one NAME) ends with a line of totals
+ * for people; JSON stays a plain array.
+ */
 static int image_show(int argc, char *argv[])
 {
 	char what[32 + PXE_IMAGE_NAME_MAX] = "image show";
+	char prefix[PXE_IMAGE_NAME_MAX] = "";
+	struct show show = { .what = what, .prefix = prefix };
+	bool one = argc == 2;
 	struct nl_msg *msg;
 	int err = 0;
 
-	if (argc > 2) {
+	if (argc == 3 && !strcmp(argv[1], "prefix")) {
+		if (image_prefix_parse("image show", argv[2], prefix))
+			return 1;
+	} else if (argc > 2) {
 		pxe_error("image show", "unknown argument '%s'", argv[2]);
 		return 1;
 	}
-	if (argc == 2)
+	if (one)
 		snprintf(what, sizeof(what), "image show %s", argv[1]);
-	msg = pxe_msg_new(PXE_CMD_IMAGE_GET, argc == 2 ? 0 : NLM_F_DUMP);
+	msg = pxe_msg_new(PXE_CMD_IMAGE_GET, one ? 0 : NLM_F_DUMP);
 	if (!msg)
 		return 1;
-	if (argc == 2)
+	if (one)
 		err = nla_put_string(msg, PXE_A_IMAGE_NAME, argv[1]);
 	if (err)
 		return pxe_msg_abort(what, msg, err) ? 1 : 0;
 	output_list_begin();
-	if (pxe_request(what, msg, image_print, what)) {
+	if (pxe_request(what, msg, image_print, &show)) {
 		output_list_discard();
 		return 1;
 	}
 	output_list_end();
+	if (!one && !json_output)
+		printf("total %lu images %" PRIu64 " bytes\n", show.images,
+		       show.bytes);
 	return 0;
 }
 
@@ -371,9 +510,10 @@ static int image_help(int argc, char *argv[]);
 
 static const struct command image_commands[] = {
 	{ "load",	image_load,	"NAME FILE" },
+	{ "sync",	image_sync,	"DIR [prefix PATH] [--delete]" },
 	{ "del",	image_del,	"NAME" },
 	{ "delete",	image_del,	NULL },
-	{ "show",	image_show,	"[NAME]" },
+	{ "show",	image_show,	"[NAME | prefix PATH]" },
 	{ "list",	image_show,	NULL },
 	{ "help",	image_help,	"" },
 	{}
@@ -389,7 +529,16 @@ static int image_help(int argc, char *argv[])
 	       "the image: downloads in progress finish with the old bytes.\n"
 	       "The kernel checks the SHA-256 of what it received before it\n"
 	       "publishes an image.  All images together may take at most the\n"
-	       "image-memory limit ('pxectl settings').\n");
+	       "image-memory limit ('pxectl settings').\n"
+	       "\n"
+	       "'sync' loads every regular file under DIR as the image named by\n"
+	       "its path below DIR (below PATH/ with a prefix), skipping files\n"
+	       "whose size and SHA-256 the image has already; '--delete' drops\n"
+	       "the images under the prefix (all, without one) that DIR no longer\n"
+	       "has.  Whole or nothing: the new images are published together, and\n"
+	       "a problem found first (a symlink leading out of DIR, a name no\n"
+	       "image can have, too little image memory) changes nothing.\n"
+	       "'show prefix PATH' lists the images under PATH/.\n");
 	return 0;
 }
 

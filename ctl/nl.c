@@ -516,7 +516,9 @@ static int report(const struct reply *reply)
 	return 0;
 }
 
-int pxe_request(const char *what, struct nl_msg *msg, reply_fn fn, void *arg)
+/* pxe_request(), but the kernel's @answer errno is returned unprinted. */
+static int request(const char *what, struct nl_msg *msg, reply_fn fn,
+		   void *arg, int answer)
 {
 	struct reply reply = {
 		.what = what,
@@ -553,6 +555,10 @@ int pxe_request(const char *what, struct nl_msg *msg, reply_fn fn, void *arg)
 		reply.done = false;
 		reply.interrupted = false;
 	}
+	if (answer && reply.error == answer && !reply.failed) {
+		ret = answer;
+		goto out;
+	}
 	ret = report(&reply);
 	for (i = 0; !ret && i < reply.n_held && !reply.failed; i++)
 		deliver(&reply, reply.held[i]);
@@ -564,6 +570,16 @@ out:
 	nl_cb_put(cb);
 	nlmsg_free(msg);
 	return ret;
+}
+
+int pxe_request(const char *what, struct nl_msg *msg, reply_fn fn, void *arg)
+{
+	return request(what, msg, fn, arg, 0);
+}
+
+int pxe_request_or(const char *what, struct nl_msg *msg, int answer)
+{
+	return request(what, msg, NULL, NULL, answer);
 }
 
 /* A notification from the monitor group: parsed and handed on. */

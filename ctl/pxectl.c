@@ -18,6 +18,7 @@
 
 bool json_output;
 bool netlink_debug;
+bool progress_pending;
 
 /* Where the batch is, so that errors name the file and line. */
 static const char *batch_name;
@@ -92,6 +93,9 @@ void pxe_error(const char *what, const char *fmt, ...)
 
 	/* Keep the order of output and errors when both go to one file. */
 	fflush(stdout);
+	if (progress_pending)
+		fputc('\n', stderr);
+	progress_pending = false;
 	fputs("pxectl: ", stderr);
 	if (batch_name)
 		fprintf(stderr, "%s:%lu: ", batch_name, batch_line);

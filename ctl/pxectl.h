@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
+#include <linux/pxe.h>
 
 #ifndef PXECTL_VERSION
 #define PXECTL_VERSION "0.1"
@@ -23,6 +24,8 @@
 
 extern bool json_output;
 extern bool netlink_debug;
+/* A progress line is drawn on stderr, unfinished: an error starts below it. */
+extern bool progress_pending;
 
 /*
  * A word of the grammar: an object in the top-level table, a command in an
@@ -108,6 +111,13 @@ struct nl_msg *pxe_msg_new(uint8_t cmd, int flags);
  */
 int pxe_request(const char *what, struct nl_msg *msg, reply_fn fn, void *arg);
 
+/*
+ * pxe_request() for a request whose refusal with errno @answer is an answer,
+ * not a failure (an image a concurrent command deleted first): returns
+ * @answer then, printing nothing.
+ */
+int pxe_request_or(const char *what, struct nl_msg *msg, int answer);
+
 /* Frees @msg of a request that could not be built; returns -1. */
 int pxe_msg_abort(const char *what, struct nl_msg *msg, int nlerr);
 
@@ -161,6 +171,77 @@ void output_bool(const char *key, bool value);
 void output_row_end(void);
 void output_list_end(void);
 void output_list_discard(void);
+
+/* image.c: what "image load" and "image sync" (image_sync.c) share */
+
+#define SHA256_LEN 32
+
+/* Into @out (@size bytes): the name the kernel stores for @in. */
+void image_name_normalise(const char *in, char *out, size_t size);
+/* "prefix PATH": normalised, without a trailing '/'; -1 (error printed). */
+int image_prefix_parse(const char *what, const char *text,
+		       char prefix[PXE_IMAGE_NAME_MAX]);
+/* @name is PREFIX/...; every name is under the prefix "". */
+bool image_under_prefix(const char *name, const char *prefix);
+
+/* An image as a kernel reply describes it; valid while the reply is. */
+struct image_info {
+	const char *name;
+	uint64_t size;
+	const uint8_t *sha256;
+};
+
+/* -1 (error printed, naming @what) when @attrs describe no image. */
+int image_info_parse(const char *what, struct nlattr **attrs,
+		     struct image_info *info);
+
+/* A file mapped for reading: what is hashed is what is sent. */
+struct image_file {
+	int fd;
+	const uint8_t *data;	/* NULL when empty */
+	uint64_t size;
+};
+
+/* Opens @path (open(2) @flags added) and maps it; -1 (error printed). */
+int image_file_map(const char *what, const char *path, int flags,
+		   struct image_file *file);
+void image_file_unmap(struct image_file *file);
+bool image_sha256(const uint8_t *data, uint64_t size,
+		  uint8_t sha256[SHA256_LEN]);
+
+/*
+ * The progress of a load, or of a sync (@files > 0), on one line of stderr
+ * redrawn with '\r', when stderr is a terminal.
+ */
+struct progress {
+	bool shown;		/* stderr is a terminal */
+	double start, last;
+	const char *name;	/* the image, or the tree */
+	uint64_t done, total;	/* bytes */
+	unsigned int files_done, files;
+};
+
+void progress_begin(struct progress *pr, const char *name, uint64_t total,
+		    unsigned int files);
+/* The final draw ends the line. */
+void progress_show(struct progress *pr, bool final);
+
+/*
+ * Uploads @file as image @name (IMAGE_NEW, the writes, IMAGE_COMMIT; with
+ * @stage, IMAGE_STAGE: verified, published by IMAGE_PUBLISH) and adds the
+ * bytes sent to @pr.  Fills @id and the SHA-256 of what was sent.  On
+ * failure (printed, naming @what) the upload is dropped.
+ */
+int image_upload(const char *what, const char *name,
+		 const struct image_file *file, bool stage,
+		 struct progress *pr, uint32_t *id,
+		 uint8_t sha256[SHA256_LEN]);
+/* IMAGE_ABORT of an upload or a staged one; gone already is no error. */
+void image_upload_abort(const char *what, uint32_t id);
+/* IMAGE_DEL; returns as pxe_request_or(). */
+int image_delete(const char *what, const char *name, int answer);
+
+int image_sync(int argc, char *argv[]);
 
 /* lease.c and lease_restore.c */
 
