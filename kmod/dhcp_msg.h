@@ -185,7 +185,7 @@ bool dhcp_requested(const struct dhcp_request *req, u8 code);
  * The builder decides the rest:
  *   - always: 53, 54; 51/58/59 when lease_time != 0 (T1 = 1/2, T2 = 7/8);
  *   - when the client asked for them in 55 (or sent no 55): 1, 3, 6, 15,
- *     28, 66, 67;
+ *     28, 66, 67 (67 also unasked when boot_file does not fit `file`);
  *   - pxe: 60 "PXEClient", 43 (discovery control 8: boot from the file
  *     given), 97 echoed when the client sent it;
  *   - rpi: as pxe, but 43 is what a Raspberry Pi looks for (discovery
@@ -213,7 +213,7 @@ struct dhcp_reply {
 	const char *domain;		/* 15 */
 	const char *hostname;		/* 12, for a reservation's name */
 	u32 lease_time;			/* seconds; 0: no 51/58/59 */
-	const char *boot_file;		/* file field, and 67 when asked */
+	const char *boot_file;		/* file field, 67 (see above) */
 	const char *tftp_server;	/* 66 (dotted quad or name) */
 	bool pxe;
 	bool rpi;			/* a Raspberry Pi's 43, and 66 always */
