@@ -658,15 +658,19 @@ TEST(pxe_client_needs_prefix)
 	EXPECT_FALSE(dhcp_is_pxe_client(&req));
 }
 
-/* Parses a DISCOVER with option 60 @vc (none when NULL) and 93 = 16. */
-static int parse_vendor_class(const char *vc, struct dhcp_request *req)
+/*
+ * Parses a DISCOVER with option 60 @vc (none when NULL) and 93 = @arch
+ * (none when negative).
+ */
+static int parse_client(const char *vc, int arch, struct dhcp_request *req)
 {
 	u8 *b = capture_buf;
 	size_t len = msg_header(b, sizeof(capture_buf));
-	const u8 head[] = { 53, 1, 1, 93, 2, 0, 16 };
+	const u8 head[] = { 53, 1, 1, 93, 2, 0, (u8)arch };
+	size_t n = arch < 0 ? 3 : sizeof(head);	/* 53, or 53 and 93 */
 
-	memcpy(b + len, head, sizeof(head));
-	len += sizeof(head);
+	memcpy(b + len, head, n);
+	len += n;
 	if (vc) {
 		b[len++] = 60;
 		b[len++] = strlen(vc);
@@ -675,6 +679,11 @@ static int parse_vendor_class(const char *vc, struct dhcp_request *req)
 	}
 	b[len++] = 255;
 	return dhcp_parse(b, len, req);
+}
+
+static int parse_vendor_class(const char *vc, struct dhcp_request *req)
+{
+	return parse_client(vc, 16, req);
 }
 
 TEST(http_client_needs_the_exact_prefix)
@@ -928,6 +937,30 @@ TEST(client_takes_urls_or_paths_by_what_it_is)
 					&req));
 	EXPECT_TRUE(dhcp_client_takes(&req, false));
 	ASSERT_EQ(0, parse_vendor_class("HTTPClient", &req));
+	EXPECT_TRUE(dhcp_client_takes(&req, true));
+	EXPECT_FALSE(dhcp_client_takes(&req, false));
+}
+
+/*
+ * Option 93 does not make an HTTP Boot client, option 60 does: without 93,
+ * or with 7, it still takes URLs only, so no "arch" rule matches the first
+ * and an "arch efi-x64" rule with a TFTP path passes over the second.
+ */
+TEST(http_client_without_arch_16_is_still_one)
+{
+	static const char vc[] = "HTTPClient:Arch:00016:UNDI:003000";
+	struct dhcp_request req;
+
+	ASSERT_EQ(0, parse_client(vc, -1, &req));
+	EXPECT_TRUE(dhcp_is_http_client(&req));
+	EXPECT_FALSE(req.has_arch);
+	EXPECT_TRUE(dhcp_client_takes(&req, true));
+	EXPECT_FALSE(dhcp_client_takes(&req, false));
+
+	ASSERT_EQ(0, parse_client(vc, 7, &req));
+	EXPECT_TRUE(dhcp_is_http_client(&req));
+	EXPECT_TRUE(req.has_arch);
+	EXPECT_EQ(7, req.arch);
 	EXPECT_TRUE(dhcp_client_takes(&req, true));
 	EXPECT_FALSE(dhcp_client_takes(&req, false));
 }
