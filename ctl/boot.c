@@ -349,6 +349,12 @@ static int boot_help(int argc, char *argv[])
 	       "iPXE); its MAC starts with the first LEN bits of MAC; it is\n"
 	       "served from pool NAME.  Rules are tried in ascending prio\n"
 	       "(default 100), then in the order added; the first match wins.\n"
+	       "PATH (up to 255 characters) may be a URL on an HTTP server of\n"
+	       "yours, e.g. http://192.168.1.1/ipxe.efi: UEFI HTTP Boot clients\n"
+	       "(option 60 HTTPClient, arch efi-x64-http) get it, with option 60\n"
+	       "HTTPClient.  URL rules pass over PXE firmware (60 PXEClient,\n"
+	       "unless it is iPXE), other rules over HTTP Boot clients: one\n"
+	       "list serves both.\n"
 	       "\"boot add\" prints the new rule's ID.\n");
 	return 0;
 }

@@ -13,6 +13,12 @@
  * a client the codec knows for a Pi (req->rpi) is taken to be 41, "rpi",
  * instead, so that "arch rpi" rules catch it and "arch bios" ones do not.
  *
+ * A rule whose file is a URL ("http://...") passes over PXE firmware, which
+ * can only ask a TFTP server for a name, and a rule whose file is a TFTP
+ * path passes over UEFI HTTP Boot clients, which can only fetch a URL
+ * (dhcp_client_takes()): one list of rules serves both, as an admin used
+ * to tagging dnsmasq's or Kea's answers by client class expects.
+ *
  * The rules of a namespace form one array sorted by prio, then id, that is
  * replaced wholesale on every change and read under RCU: the first match
  * wins.  Ids count from 1 and are never reused within a namespace.
@@ -76,7 +82,7 @@ static bool rule_matches(const struct pxe_boot_rule *rule,
 		return false;
 	if (rule->pool[0] && (!pool || strcmp(rule->pool, pool->name)))
 		return false;
-	return true;
+	return dhcp_client_takes(req, rule->url);
 }
 
 /* Softirq, under RCU: the first rule that fits, its hit counted. */
@@ -163,6 +169,7 @@ static void rule_from_attrs(struct pxe_boot_rule *rule, struct nlattr **a)
 	if (a[PXE_A_BOOT_POOL])
 		nla_strscpy(rule->pool, a[PXE_A_BOOT_POOL], sizeof(rule->pool));
 	nla_strscpy(rule->file, a[PXE_A_BOOT_FILE], sizeof(rule->file));
+	rule->url = dhcp_is_url(rule->file);
 	if (a[PXE_A_BOOT_SERVER])
 		rule->server = nla_get_in_addr(a[PXE_A_BOOT_SERVER]);
 }

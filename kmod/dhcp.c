@@ -2,7 +2,8 @@
 /*
  * pxe: the DHCP server -- DISCOVER, REQUEST (SELECTING, INIT-REBOOT,
  * RENEWING, REBINDING), DECLINE, RELEASE and INFORM (RFC 2131), relayed
- * requests, and proxyDHCP for PXE clients (on :67 and :4011).
+ * requests, and proxyDHCP for PXE clients (on :67 and :4011) and UEFI
+ * HTTP Boot clients (on :67).
  *
  * Everything here runs in softirq from the ingress hook: configuration is
  * read under RCU, leases change under their pool's spinlock (lease.c), the
@@ -156,8 +157,14 @@ static void reply_boot(struct dhcp_ctx *ctx, struct dhcp_reply *r,
 	if (!rule)
 		return;
 	r->boot_file = rule->file;
-	/* A Pi boots only from an offer with its 43: a rule for it says so. */
+	/*
+	 * A Pi boots only from an offer with its 43, an HTTP Boot client
+	 * only from one with 60 "HTTPClient" and a URL: a rule for it says
+	 * so.  Without a rule, the HTTP client's offer is a plain one, which
+	 * EDK2 can still pair with another server's proxy offer.
+	 */
 	r->rpi = ctx->req.rpi;
+	r->http = dhcp_is_http_client(&ctx->req);
 	r->next_server = rule->server ? rule->server : ctx->rx->link->server;
 	snprintf(ctx->tftp_server, sizeof(ctx->tftp_server), "%pI4",
 		 &r->next_server);
@@ -442,7 +449,11 @@ static void handle_inform(struct dhcp_ctx *ctx)
 
 /* ---- proxyDHCP -------------------------------------------------------- */
 
-/* Boot information only, for a PXE client another server gives addresses. */
+/*
+ * Boot information only, for a PXE or HTTP Boot client another server
+ * gives addresses: reply_boot() makes it PXE's (60 "PXEClient", 43) or
+ * HTTP's (60 "HTTPClient", the URL).
+ */
 static void proxy_answer(struct dhcp_ctx *ctx, struct pxe_pool *pool, u8 type,
 			 struct pxe_tx *tx)
 {
@@ -453,7 +464,6 @@ static void proxy_answer(struct dhcp_ctx *ctx, struct pxe_pool *pool, u8 type,
 	reply_boot(ctx, &r, pool);
 	if (!ctx->rule)
 		return;
-	r.pxe = true;
 	reply_send(ctx, &r, tx);
 	notify(ctx, type == DHCP_OFFER ? PXE_LEASE_EV_OFFER : PXE_LEASE_EV_ACK,
 	       0, pool, 0, NULL);
@@ -477,11 +487,15 @@ static bool proxy_rcv_4011(struct dhcp_ctx *ctx, struct pxe_pool *pool)
 	return true;
 }
 
-/* :67 with only a proxy pool: answer PXE DISCOVERs, let the packet go on. */
+/*
+ * :67 with only a proxy pool: answer PXE and HTTP Boot DISCOVERs, let the
+ * packet go on.  (HTTP Boot never asks :4011: EDK2 takes the URL from
+ * this OFFER and its address from the other server's.)
+ */
 static bool proxy_rcv_67(struct dhcp_ctx *ctx, struct pxe_pool *pool)
 {
 	if (ctx->req.type != DHCP_DISCOVER || ctx->req.giaddr ||
-	    !dhcp_is_pxe_client(&ctx->req))
+	    !(dhcp_is_pxe_client(&ctx->req) || dhcp_is_http_client(&ctx->req)))
 		return false;
 	count_rx(ctx);
 	proxy_answer(ctx, pool, DHCP_OFFER, NULL);

@@ -99,6 +99,7 @@ struct pxe_boot_rule {
 	char user_class[PXE_NAME_MAX];
 	char pool[PXE_NAME_MAX];
 	char file[PXE_FILE_MAX];
+	bool url;			/* file is a URL: dhcp_is_url() */
 	__be32 server;
 	atomic64_t hits;
 	struct rcu_head rcu;

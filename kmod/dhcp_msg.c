@@ -214,13 +214,63 @@ int dhcp_parse(const u8 *buf, size_t len, struct dhcp_request *req)
 	return 0;
 }
 
+/* --- what the client is, and what it can fetch --- */
+
+static const char pxe_class[] = "PXEClient";
+static const char http_class[] = "HTTPClient";
+
+static bool vendor_class_starts(const struct dhcp_request *req,
+				const char *prefix, size_t n)
+{
+	return req->vendor_class.len >= n &&
+	       !memcmp(req->vendor_class.data, prefix, n);
+}
+
 bool dhcp_is_pxe_client(const struct dhcp_request *req)
 {
-	static const char pxe[] = "PXEClient";
-	const size_t n = sizeof(pxe) - 1;
+	return vendor_class_starts(req, pxe_class, sizeof(pxe_class) - 1);
+}
 
-	return req->vendor_class.len >= n &&
-	       !memcmp(req->vendor_class.data, pxe, n);
+bool dhcp_is_http_client(const struct dhcp_request *req)
+{
+	return vendor_class_starts(req, http_class, sizeof(http_class) - 1);
+}
+
+static bool is_digit(u8 c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(u8 c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool dhcp_is_url(const char *file)
+{
+	const char *p = file;
+
+	if (!is_alpha(*p))
+		return false;
+	while (is_alpha(*p) || is_digit(*p) || *p == '+' || *p == '-' ||
+	       *p == '.')
+		p++;
+	return !strncmp(p, "://", 3);
+}
+
+/*
+ * iPXE fetches URLs as well as TFTP paths (dnsmasq and Kea users hand it
+ * "http://..." scripts); firmware that says PXEClient, and a Pi's boot
+ * ROM, only TFTP paths; an HTTP Boot client only URLs.
+ */
+bool dhcp_client_takes(const struct dhcp_request *req, bool url)
+{
+	if (dhcp_is_http_client(req))
+		return url;
+	if (!url)
+		return true;
+	return req->ipxe || dhcp_has_user_class(req, "iPXE") ||
+	       !(dhcp_is_pxe_client(req) || req->rpi);
 }
 
 /* --- Raspberry Pi --- */
@@ -240,11 +290,6 @@ static const u8 rpi_ouis[][3] = {
 
 #define RPI_UUID_LEN	17	/* option 97: type 0, then 16 bytes */
 #define RPI3_UUID_BYTE	0x44	/* the Pi 3B boot ROM's constant identifier */
-
-static bool is_digit(u8 c)
-{
-	return c >= '0' && c <= '9';
-}
 
 /*
  * The Pi 4 and 5 EEPROM start their identifier with a FourCC, "RPi4" or
@@ -327,7 +372,6 @@ bool dhcp_requested(const struct dhcp_request *req, u8 code)
 
 /* PXE vendor options (PXE 2.1, 2.4.4): discovery control 8, then end. */
 static const u8 pxe_vendor_opts[] = { 6, 1, 8, DHCP_OPT_END };
-static const char pxe_class[] = "PXEClient";
 
 /*
  * What a Raspberry Pi looks for in 43 (it ignores an offer without it):
@@ -409,6 +453,8 @@ static void collect_options(const struct dhcp_request *req,
 			    const struct dhcp_reply *reply, struct reply_opts *o)
 {
 	bool boot_file_in_field = fits_file_field(reply->boot_file);
+	/* EDK2 drops an "HTTPClient" offer without a URI, address and all. */
+	bool http = reply->http && reply->boot_file && *reply->boot_file;
 	size_t n_dns = reply->n_dns > DHCP_DNS_MAX ? DHCP_DNS_MAX : reply->n_dns;
 
 	add_opt(o, DHCP_OPT_MSG_TYPE, &reply->type, 1);
@@ -429,10 +475,18 @@ static void collect_options(const struct dhcp_request *req,
 	/* A Pi 4 takes its TFTP server from 66, asked for or not. */
 	if (dhcp_requested(req, DHCP_OPT_TFTP_SERVER) || reply->rpi)
 		add_str(o, DHCP_OPT_TFTP_SERVER, reply->tftp_server);
-	/* A name too long for `file` reaches the client only as 67. */
-	if (dhcp_requested(req, DHCP_OPT_BOOT_FILE) || !boot_file_in_field)
+	/*
+	 * A name too long for `file` reaches the client only as 67; an HTTP
+	 * client's URL is the whole point of its offer, asked for or not.
+	 */
+	if (dhcp_requested(req, DHCP_OPT_BOOT_FILE) || !boot_file_in_field ||
+	    http)
 		add_str(o, DHCP_OPT_BOOT_FILE, reply->boot_file);
-	if (reply->pxe || reply->rpi) {
+	if (http) {
+		/* No 43: EDK2's HttpBootDxe never reads it. */
+		add_opt(o, DHCP_OPT_VENDOR_CLASS, http_class,
+			sizeof(http_class) - 1);
+	} else if (reply->pxe || reply->rpi) {
 		add_opt(o, DHCP_OPT_VENDOR_CLASS, pxe_class, sizeof(pxe_class) - 1);
 		if (reply->rpi)
 			add_opt(o, DHCP_OPT_VENDOR, rpi_vendor_opts,

@@ -137,6 +137,29 @@ int dhcp_parse(const u8 *buf, size_t len, struct dhcp_request *req);
 bool dhcp_is_pxe_client(const struct dhcp_request *req);
 
 /*
+ * True when option 60 starts with "HTTPClient": UEFI HTTP Boot (UEFI 2.5
+ * and later, "HTTP Boot"; EDK2's HttpBootDxe sends
+ * "HTTPClient:Arch:xxxxx:UNDI:yyyzzz").  Case and every byte count, as
+ * for "PXEClient": "HTTPClien" or "httpclient" is an ordinary client.
+ */
+bool dhcp_is_http_client(const struct dhcp_request *req);
+
+/*
+ * True when @file is a URL: an RFC 3986 scheme (a letter, then letters,
+ * digits, '+', '-' or '.') followed by "://", e.g. "http://10.0.0.1/x".
+ */
+bool dhcp_is_url(const char *file);
+
+/*
+ * Whether a boot file of this kind is of use to the client: an HTTP Boot
+ * client takes a URL only; PXE firmware (option 60 "PXEClient", or a
+ * Raspberry Pi) a TFTP path only, unless it is iPXE (option 175 or user
+ * class "iPXE"); everyone else either.  Boot rules pass over the clients
+ * their file does not suit.
+ */
+bool dhcp_client_takes(const struct dhcp_request *req, bool url);
+
+/*
  * True when the client is a Raspberry Pi's network boot (Pi 3 boot ROM,
  * bootcode.bin, Pi 4/5 EEPROM): option 97 of 17 bytes whose identifier is
  * one a Pi sends (0 and "RPi4"/"RPi5"..., either byte order; or the Pi 3B
@@ -162,12 +185,14 @@ bool dhcp_requested(const struct dhcp_request *req, u8 code);
  * The builder decides the rest:
  *   - always: 53, 54; 51/58/59 when lease_time != 0 (T1 = 1/2, T2 = 7/8);
  *   - when the client asked for them in 55 (or sent no 55): 1, 3, 6, 15,
- *     28, 66, 67;
+ *     28, 66, 67 (67 also unasked when boot_file does not fit `file`);
  *   - pxe: 60 "PXEClient", 43 (discovery control 8: boot from the file
  *     given), 97 echoed when the client sent it;
  *   - rpi: as pxe, but 43 is what a Raspberry Pi looks for (discovery
  *     control 3, menu prompt "PXE", boot menu "Raspberry Pi Boot   "), and
  *     66 even when the client did not ask for it;
+ *   - http (with a boot_file, instead of pxe and rpi): 60 "HTTPClient" and
+ *     67 even when the client did not ask for it, no 43 and no 97;
  *   - relay_info echoed as 82 when the request came through a relay;
  *   - 56 message (NAKs);
  *   - boot_file in the `file` field and next_server in siaddr, so that
@@ -188,10 +213,11 @@ struct dhcp_reply {
 	const char *domain;		/* 15 */
 	const char *hostname;		/* 12, for a reservation's name */
 	u32 lease_time;			/* seconds; 0: no 51/58/59 */
-	const char *boot_file;		/* file field, and 67 when asked */
+	const char *boot_file;		/* file field, 67 (see above) */
 	const char *tftp_server;	/* 66 (dotted quad or name) */
 	bool pxe;
 	bool rpi;			/* a Raspberry Pi's 43, and 66 always */
+	bool http;			/* UEFI HTTP Boot: 60 "HTTPClient", 67 */
 	const char *message;		/* 56 */
 };
 

@@ -45,7 +45,7 @@ const struct nla_policy pxe_nl_policy[PXE_A_IMAGE_STAGE + 1] = {
 	[PXE_A_BOOT_MAC] = NLA_POLICY_EXACT_LEN(6),
 	[PXE_A_BOOT_MAC_LEN] = NLA_POLICY_MAX(NLA_U8, 48),
 	[PXE_A_BOOT_POOL] = { .type = NLA_NUL_STRING, .len = 31, },
-	[PXE_A_BOOT_FILE] = { .type = NLA_NUL_STRING, .len = 127, },
+	[PXE_A_BOOT_FILE] = { .type = NLA_NUL_STRING, .len = 255, },
 	[PXE_A_BOOT_SERVER] = { .type = NLA_BE32, },
 	[PXE_A_BOOT_PRIO] = { .type = NLA_U32, },
 	[PXE_A_LEASE_MAC] = NLA_POLICY_EXACT_LEN(6),

@@ -17,11 +17,7 @@ set -e
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_dhcp.sh"
 
-DNSMASQ_PID=
-cleanup_test() {
-	[ -z "$DNSMASQ_PID" ] || kill "$DNSMASQ_PID"
-	dhcp_lib_cleanup
-}
+cleanup_test() { dhcp_lib_cleanup; }
 
 PXE_ARGS=(--vendor PXEClient:Arch:00000:UNDI:002001 --arch 0)
 
@@ -30,12 +26,7 @@ dhcp_pair
 dhcp_scripts
 mac=$(mac_of "$ns2" cli0)
 
-n1 dnsmasq -d -k --conf-file=/dev/null --port=0 --user=root --group=root \
-	--interface=srv0 --bind-interfaces --no-ping --leasefile-ro \
-	--pid-file="$WORK/dnsmasq.pid" --dhcp-range=10.0.1.50,10.0.1.80,255.255.255.0,300 \
-	>"$WORK/dnsmasq.log" 2>&1 &
-DNSMASQ_PID=$!
-wait_until 20 grep -q "sockets bound exclusively" "$WORK/dnsmasq.log"
+dnsmasq_start "$ns1" srv0 10.0.1.50 10.0.1.80
 
 behaviour proxy_pool_shows_as_proxy
 pxe1 pool add px dev srv0 proxy

@@ -45,14 +45,6 @@ pi_dhcp() {
 		n2 "$PYTHON" "$SELFTESTS/rpi_boot.py" dhcp --dev cli0
 }
 
-# field JSON_LINES NAME EXPR: EXPR over the reply named NAME.
-field() {
-	grep "\"name\": \"$2\"" <<<"$1" | json_query "$3"
-}
-
-# option JSON_LINES NAME CODE: the option's value in hex, "absent" if none.
-option() { field "$1" "$2" "j.get('options', {}).get('$3', 'absent')"; }
-
 stat1() { stat_of "$ns1" "$1"; }
 
 pi_tftp() { n2 "$PYTHON" "$SELFTESTS/rpi_boot.py" tftp 10.0.1.1 "$@"; }
@@ -75,31 +67,31 @@ id 2 prio 100 arch rpi file bootcode.bin hits 0" "$(pxe1 boot show)"
 behaviour pi3_rom_discover_gets_the_pi_offer
 r=$(pi_dhcp "pi3 pi3 $PI3_MAC discover")
 log "$r"
-expect_eq "reply" 2 "$(field "$r" pi3 'j.get("type")')"
-expect_eq "file" bootcode.bin "$(field "$r" pi3 'j["file"]')"
-expect_eq "siaddr" 10.0.1.1 "$(field "$r" pi3 'j["siaddr"]')"
-ip_in "$(field "$r" pi3 'j["yiaddr"]')" 10.0.1.100 10.0.1.199
-expect_eq "option 43" $PI_43 "$(option "$r" pi3 43)"
-expect_eq "option 66" $TFTP_66 "$(option "$r" pi3 66)"
-expect_eq "option 60" $PXECLIENT_60 "$(option "$r" pi3 60)"
-expect_eq "option 97 echoed" "00$(printf '44%.0s' {1..16})" "$(option "$r" pi3 97)"
+expect_eq "reply" 2 "$(named_reply "$r" pi3 'j.get("type")')"
+expect_eq "file" bootcode.bin "$(named_reply "$r" pi3 'j["file"]')"
+expect_eq "siaddr" 10.0.1.1 "$(named_reply "$r" pi3 'j["siaddr"]')"
+ip_in "$(named_reply "$r" pi3 'j["yiaddr"]')" 10.0.1.100 10.0.1.199
+expect_eq "option 43" $PI_43 "$(named_option "$r" pi3 43)"
+expect_eq "option 66" $TFTP_66 "$(named_option "$r" pi3 66)"
+expect_eq "option 60" $PXECLIENT_60 "$(named_option "$r" pi3 60)"
+expect_eq "option 97 echoed" "00$(printf '44%.0s' {1..16})" "$(named_option "$r" pi3 97)"
 
 behaviour pi4_eeprom_discover_and_request_get_the_pi_offer_and_ack
 r=$(pi_dhcp "offer pi4 $PI4_MAC discover")
 log "$r"
-addr=$(field "$r" offer 'j["yiaddr"]')
-expect_eq "offer" 2 "$(field "$r" offer 'j.get("type")')"
-expect_eq "offer's 43" $PI_43 "$(option "$r" offer 43)"
-expect_eq "offer's 66" $TFTP_66 "$(option "$r" offer 66)"
+addr=$(named_reply "$r" offer 'j["yiaddr"]')
+expect_eq "offer" 2 "$(named_reply "$r" offer 'j.get("type")')"
+expect_eq "offer's 43" $PI_43 "$(named_option "$r" offer 43)"
+expect_eq "offer's 66" $TFTP_66 "$(named_option "$r" offer 66)"
 expect_eq "offer's 97 echoed" \
-	00525069341131a000322ef8ed1045155b "$(option "$r" offer 97)"
+	00525069341131a000322ef8ed1045155b "$(named_option "$r" offer 97)"
 r=$(pi_dhcp "ack pi4 $PI4_MAC request $addr 10.0.1.1")
 log "$r"
-expect_eq "ack" 5 "$(field "$r" ack 'j.get("type")')"
-expect_eq "ack's address" "$addr" "$(field "$r" ack 'j["yiaddr"]')"
-expect_eq "ack's file" bootcode.bin "$(field "$r" ack 'j["file"]')"
-expect_eq "ack's 43" $PI_43 "$(option "$r" ack 43)"
-expect_eq "ack's 66" $TFTP_66 "$(option "$r" ack 66)"
+expect_eq "ack" 5 "$(named_reply "$r" ack 'j.get("type")')"
+expect_eq "ack's address" "$addr" "$(named_reply "$r" ack 'j["yiaddr"]')"
+expect_eq "ack's file" bootcode.bin "$(named_reply "$r" ack 'j["file"]')"
+expect_eq "ack's 43" $PI_43 "$(named_option "$r" ack 43)"
+expect_eq "ack's 66" $TFTP_66 "$(named_option "$r" ack 66)"
 expect_eq "bound lease" bound "$(lease_field "$ns1" $PI4_MAC state)"
 
 behaviour pi_vendor_class_from_each_pi_oui_gets_the_pi_offer
@@ -112,9 +104,9 @@ done
 r=$(pi_dhcp "${lines[@]}")
 log "$r"
 for oui in b8:27:eb dc:a6:32 e4:5f:01 28:cd:c1 d8:3a:dd 2c:cf:67; do
-	expect_eq "$oui: file" bootcode.bin "$(field "$r" $oui 'j["file"]')"
-	expect_eq "$oui: option 43" $PI_43 "$(option "$r" $oui 43)"
-	expect_eq "$oui: option 66" $TFTP_66 "$(option "$r" $oui 66)"
+	expect_eq "$oui: file" bootcode.bin "$(named_reply "$r" $oui 'j["file"]')"
+	expect_eq "$oui: option 43" $PI_43 "$(named_option "$r" $oui 43)"
+	expect_eq "$oui: option 66" $TFTP_66 "$(named_option "$r" $oui 66)"
 done
 
 behaviour pi_vendor_class_from_another_mac_gets_the_pxe_offer
@@ -123,16 +115,16 @@ r=$(pi_dhcp "qemu serial97 52:54:00:01:02:03 discover" \
 	"near serial97 b8:27:ea:01:02:03 discover")
 log "$r"
 for who in qemu near; do
-	expect_eq "$who: file" pxelinux.0 "$(field "$r" $who 'j["file"]')"
-	expect_eq "$who: option 43" $PXE_43 "$(option "$r" $who 43)"
+	expect_eq "$who: file" pxelinux.0 "$(named_reply "$r" $who 'j["file"]')"
+	expect_eq "$who: option 43" $PXE_43 "$(named_option "$r" $who 43)"
 done
 
 behaviour pi_mac_without_vendor_class_or_97_gets_no_pi_option
 r=$(pi_dhcp "bare arch0 b8:27:eb:0a:0b:0c discover")
 log "$r"
-expect_eq "file" pxelinux.0 "$(field "$r" bare 'j["file"]')"
-expect_eq "option 43" absent "$(option "$r" bare 43)"
-expect_eq "option 60" absent "$(option "$r" bare 60)"
+expect_eq "file" pxelinux.0 "$(named_reply "$r" bare 'j["file"]')"
+expect_eq "option 43" absent "$(named_option "$r" bare 43)"
+expect_eq "option 60" absent "$(named_option "$r" bare 60)"
 
 behaviour rpi_rule_counted_every_pi_answer
 # rpi: pi3's offer, pi4's offer and ack, one offer per OUI; bios: the
@@ -143,9 +135,9 @@ behaviour pi_without_an_rpi_rule_gets_no_pi_option
 pxe1 boot del 2
 r=$(pi_dhcp "norule pi3 $PI3_MAC discover")
 log "$r"
-expect_eq "reply" 2 "$(field "$r" norule 'j.get("type")')"
-expect_eq "file" "" "$(field "$r" norule 'j["file"]')"
-expect_eq "option 43" $PXE_43 "$(option "$r" norule 43)"
+expect_eq "reply" 2 "$(named_reply "$r" norule 'j.get("type")')"
+expect_eq "file" "" "$(named_reply "$r" norule 'j["file"]')"
+expect_eq "option 43" $PXE_43 "$(named_option "$r" norule 43)"
 pxe1 boot add arch rpi file bootcode.bin >/dev/null
 
 # The Pis' TFTP, from an address of the pool's subnet.

@@ -9,14 +9,20 @@ the stack (pxe selftests: what the module leaves alone must arrive there).
       vendor (option 60, text or null).
 
   dhcp_stack.py send --dev IF TYPE --mac MAC [--vendor TEXT] [--arch N]
+                [--user-class NAME] [--ipxe] [--prl CODE,...]
                 [--giaddr A] [--ciaddr A] [--requested A] [--server-id A]
                 [--sport N] [--to ADDR] [--no-bind-dev] [--timeout S]
+                [--name NAME]
       Send one BOOTREQUEST of TYPE (discover, request, inform) from
       0.0.0.0 (or the device's address):SPORT (default 68) to ADDR:67
       (default 255.255.255.255), then print {"xid": N} and every
       BOOTREPLY with that xid arriving within --timeout seconds as a JSON
-      line: to (addr:port), type, yiaddr, siaddr, file.  --no-bind-dev:
-      the socket is not bound to IF (for a relay's reply to giaddr).
+      line: name (with --name), to (addr:port), type, yiaddr, siaddr,
+      file, options (code -> hex, as dhcp_send.py prints them).
+      --arch adds 93 and 94, --user-class 77, --ipxe 175 (iPXE's
+      features), --prl replaces option 55 (default 1,3,6,51,54,60,66,67,43).
+      --no-bind-dev: the socket is not bound to IF (for a relay's reply to
+      giaddr).
 
   dhcp_stack.py batch
       Each line of standard input holds the arguments of one `send`; they
@@ -38,6 +44,8 @@ import socket
 import struct
 import sys
 import time
+
+from dhcp_send import decode
 
 # scapy takes seconds to import on a TCG guest: listen binds first.
 BOOTP = DHCP = None
@@ -136,11 +144,15 @@ def cmd_send(args):
     if args.arch is not None:
         opts.append((93, struct.pack("!H", args.arch)))
         opts.append((94, b"\x01\x02\x01"))
+    if args.user_class:
+        opts.append((77, args.user_class.encode()))
+    if args.ipxe:
+        opts.append((175, b"\xb1\x05\x01\x80\x86\x10\x0e"))
     if args.requested:
         opts.append(("requested_addr", args.requested))
     if args.server_id:
         opts.append(("server_id", args.server_id))
-    opts.append(("param_req_list", [1, 3, 6, 51, 54, 60, 66, 67, 43]))
+    opts.append(("param_req_list", [int(c) for c in args.prl.split(",")]))
     opts.append("end")
     msg = BOOTP(op=1, htype=1, hlen=6, xid=xid, flags=0x8000,
                 hops=1 if args.giaddr != "0.0.0.0" else 0,
@@ -164,13 +176,16 @@ def cmd_send(args):
         for level, kind, cdata in anc:
             if level == socket.IPPROTO_IP and kind == IP_PKTINFO:
                 dst = socket.inet_ntoa(cdata[8:12])
-        print(json.dumps({
+        out = {"name": args.name} if args.name else {}
+        out.update({
             "to": "%s:%d" % (dst, sock.getsockname()[1]),
             "type": options_of(reply).get("message-type"),
             "yiaddr": reply.yiaddr,
             "siaddr": reply.siaddr,
             "file": reply.file.rstrip(b"\0").decode(errors="replace"),
-        }), flush=True)
+            "options": decode(data)["options"],
+        })
+        print(json.dumps(out), flush=True)
 
 
 def main():
@@ -199,6 +214,10 @@ def add_send_arguments(send):
     send.add_argument("--mac", required=True)
     send.add_argument("--vendor")
     send.add_argument("--arch", type=int)
+    send.add_argument("--user-class")
+    send.add_argument("--ipxe", action="store_true")
+    send.add_argument("--prl", default="1,3,6,51,54,60,66,67,43")
+    send.add_argument("--name")
     send.add_argument("--giaddr", default="0.0.0.0")
     send.add_argument("--ciaddr", default="0.0.0.0")
     send.add_argument("--requested")

@@ -15,14 +15,15 @@
 WORK=$(mktemp -d "/tmp/pxe-$TEST_NAME.XXXXXX")
 DHCP_SEND=("$PYTHON" "$SELFTESTS/dhcp_send.py")
 CAPTURE_PIDS=()
+DAEMON_PIDS=()		# servers beside the module: dnsmasq_start, httpd
 
 dhcp_lib_cleanup() {
 	local pid
-	for pid in "${CAPTURE_PIDS[@]}"; do
+	for pid in "${CAPTURE_PIDS[@]}" "${DAEMON_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
-	CAPTURE_PIDS=()
+	CAPTURE_PIDS=() DAEMON_PIDS=()
 	rm -rf "$WORK"
 }
 
@@ -192,6 +193,18 @@ capture_count() {
 	capture_summary "$1" | json_query "len([p for p in j if $2])"
 }
 
+# dnsmasq_start NS DEV START END: dnsmasq in NS as the DHCP server of DEV
+# handing out START..END (/24, 300 s; no DNS, no boot options) until
+# dhcp_lib_cleanup; returns once its sockets are bound.
+dnsmasq_start() {
+	ip netns exec "$1" dnsmasq -d -k --conf-file=/dev/null --port=0 \
+		--user=root --group=root --interface="$2" --bind-interfaces \
+		--no-ping --leasefile-ro --pid-file="$WORK/dnsmasq.pid" \
+		--dhcp-range="$3,$4,255.255.255.0,300" >"$WORK/dnsmasq.log" 2>&1 &
+	DAEMON_PIDS+=($!)
+	wait_until 20 grep -q "sockets bound exclusively" "$WORK/dnsmasq.log"
+}
+
 # dhcp_pair: the basic topology, server in $ns1, client in $ns2,
 #
 #   $ns1: srv0 10.0.1.1/24 --veth-- cli0 (no address) :$ns2
@@ -214,6 +227,17 @@ msg_client() {
 
 # reply_field JSON EXPR: EXPR over the reply `j` (options: j['options']['54']).
 reply_field() { json_query "$2" <<<"$1"; }
+
+# named_reply JSON_LINES NAME EXPR: EXPR over the one reply named NAME
+# among JSON_LINES (the "name" of rpi_boot.py's replies and of
+# dhcp_stack.py send --name's).
+named_reply() { grep "\"name\": \"$2\"" <<<"$1" | json_query "$3"; }
+
+# named_option JSON_LINES NAME CODE: that reply's option CODE in hex as on
+# the wire, "absent" if it has none.
+named_option() {
+	named_reply "$1" "$2" "j.get('options', {}).get('$3', 'absent')"
+}
 
 # msg_dora NS DEV MAC: DISCOVER + SELECTING REQUEST to 10.0.1.1; prints the
 # ACKed address.

@@ -43,10 +43,13 @@ static void reply_from(const u8 *data, struct dhcp_reply *r, char *file,
 	r->tftp_server = "10.0.0.1";
 	r->pxe = knobs & 1;
 	r->rpi = data[6] & 1;
+	r->http = data[6] & 2;
 
 	/* A boot file of 0..255 bytes: some fit `file`, some do not. */
 	memset(file, 'f', flen);
 	file[flen] = 0;
+	if (data[6] & 4)
+		memcpy(file, "http://", flen < 7 ? flen : 7);
 	r->boot_file = flen ? file : NULL;
 	memset(msg, 'm', 200);
 	msg[200] = 0;
@@ -89,11 +92,15 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t len)
 
 	FUZZ_ASSERT(req.type >= DHCP_DISCOVER && req.type <= DHCP_INFORM);
 	dhcp_is_pxe_client(&req);
+	FUZZ_ASSERT(!(dhcp_is_http_client(&req) && dhcp_is_pxe_client(&req)));
+	FUZZ_ASSERT(dhcp_client_takes(&req, true) ||
+		    dhcp_client_takes(&req, false));
 	FUZZ_ASSERT(dhcp_is_raspberry_pi(&req) == req.rpi);
 	dhcp_has_user_class(&req, "iPXE");
 	dhcp_requested(&req, DHCP_OPT_BOOT_FILE);
 
 	reply_from(data, &r, file, msg);
+	FUZZ_ASSERT(dhcp_is_url(file) == ((data[6] & 4) && data[5] >= 7));
 	for (i = 0; i < ARRAY_SIZE(sizes); i++)
 		build_and_reparse(&req, &r, sizes[i]);
 	return 0;

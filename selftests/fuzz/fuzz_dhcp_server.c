@@ -5,8 +5,8 @@
  * stand-ins in include/kshim.h, driven by sequences of operations:
  *
  *   - a crafted DHCP message (type, one of 8 clients, requested address,
- *     server id, client id, host name, PXE options, relay) or raw bytes,
- *     to :67 or :4011 of one of two links;
+ *     server id, client id, host name, PXE or HTTP Boot options, relay) or
+ *     raw bytes, to :67 or :4011 of one of two links;
  *   - a step of the clock, after which the expiry work runs when due;
  *   - configuration through the netlink handlers: reservations, boot
  *     rules, leases restored and deleted, pools deleted and added again,
@@ -387,12 +387,18 @@ static void boot_add(u8 how, u8 prio)
 		"pxelinux.0", "ipxe.efi", "boot.ipxe",
 		"a-file-name-long-enough-to-spill-out-of-the-sname-field-of-"
 		"the-bootp-header-and-the-file-one-too-if-it-is-overloaded.efi",
+		/* URLs: for HTTP Boot and iPXE, passed over by PXE firmware */
+		"http://10.0.0.1/ipxe.efi", "https://10.0.0.1/boot.ipxe",
+		"tftp://10.0.0.1/pxelinux.0",
+		"http://10.0.0.1/a-url-too-long-for-the-bootp-file-field-so-"
+		"it-reaches-the-client-as-option-67-alone-whatever-it-asks-"
+		"for-in-option-55-and-takes-room-in-the-options-field.efi",
 	};
 	struct request r;
 	u8 mac[ETH_ALEN];
 
 	req_init(&r);
-	req_str(&r, PXE_A_BOOT_FILE, files[how & 3]);
+	req_str(&r, PXE_A_BOOT_FILE, files[(how & 3) | (prio & 4)]);
 	req_u32(&r, PXE_A_BOOT_PRIO, prio);
 	if (how & 4)
 		req_u16(&r, PXE_A_BOOT_ARCH,
@@ -660,6 +666,13 @@ static void crafted(struct input *in)
 		p = opt(p, 60, vc, sizeof(vc) - 1);
 		p = opt(p, 93, arch, 2);
 		p = opt(p, 97, uuid, 17);
+	} else if (who & 0x40) {
+		/* UEFI HTTP Boot, x64 (16) or, wrongly, 7. */
+		static const char vc[] = "HTTPClient:Arch:00016:UNDI:003000";
+		u8 arch[2] = { 0, (u8)(extra & 16 ? 16 : 7) };
+
+		p = opt(p, 60, vc, sizeof(vc) - 1);
+		p = opt(p, 93, arch, 2);
 	}
 	if (extra & 32)
 		p = opt(p, 77, "iPXE", 4);

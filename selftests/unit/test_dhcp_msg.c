@@ -133,6 +133,29 @@ static const u8 rpi4_discover[] = {
 	255,
 };
 
+/*
+ * EDK2's HTTP Boot DISCOVER (HttpBootDxe, OVMF's "UEFI HTTPv4" on a NIC
+ * without UNDI: the default "UNDI:003000"), x64 (arch 16).  Its option 55
+ * lists 27 codes of which it fills 26: the 25th is whatever the stack
+ * held, a pad here.
+ */
+#define EDK2_HTTP_VENDOR_CLASS \
+	60, 33, 'H', 'T', 'T', 'P', 'C', 'l', 'i', 'e', 'n', 't', ':', 'A', \
+		'r', 'c', 'h', ':', '0', '0', '0', '1', '6', ':', 'U', 'N', \
+		'D', 'I', ':', '0', '0', '3', '0', '0', '0'
+static const u8 edk2_http_discover[] = {
+	53, 1, 1,
+	57, 2, 0x05, 0xc0,
+	55, 27, 1, 2, 3, 4, 5, 6, 12, 13, 15, 17, 18, 22, 23, 28, 40, 41,
+		42, 43, 50, 51, 54, 58, 59, 60, 0, 67, 97,
+	97, 17, 0, 0x8d, 0x6a, 0x1c, 0x4e, 0x12, 0x0b, 0x4f, 0x3a, 0x9e,
+		0x41, 0x7c, 0x50, 0x2d, 0x66, 0x01, 0x23,
+	94, 3, 1, 3, 0,
+	93, 2, 0, 16,
+	EDK2_HTTP_VENDOR_CLASS,
+	255,
+};
+
 /* The request's byte strings point into this: it outlives the test. */
 static u8 capture_buf[1024];
 
@@ -275,6 +298,25 @@ TEST(parse_ipxe_discover)
 	EXPECT_EQ(0, memcmp(req.client_id.data + 1, mac, 6));
 	EXPECT_EQ(1500, req.max_size);
 	EXPECT_TRUE(dhcp_is_pxe_client(&req));
+}
+
+TEST(parse_edk2_http_discover)
+{
+	struct dhcp_request req;
+
+	ASSERT_EQ(0, parse_capture(edk2_http_discover,
+				   sizeof(edk2_http_discover), &req));
+	EXPECT_EQ(DHCP_DISCOVER, req.type);
+	EXPECT_TRUE(req.has_arch);
+	EXPECT_EQ(16, req.arch);
+	EXPECT_EQ(33, req.vendor_class.len);
+	EXPECT_TRUE(dhcp_is_http_client(&req));
+	EXPECT_FALSE(dhcp_is_pxe_client(&req));
+	EXPECT_FALSE(req.rpi);
+	EXPECT_FALSE(req.ipxe);
+	EXPECT_TRUE(dhcp_requested(&req, 43));
+	EXPECT_TRUE(dhcp_requested(&req, 67));
+	EXPECT_FALSE(dhcp_requested(&req, 66));
 }
 
 TEST(parse_udhcpc_discover)
@@ -616,6 +658,95 @@ TEST(pxe_client_needs_prefix)
 	EXPECT_FALSE(dhcp_is_pxe_client(&req));
 }
 
+/*
+ * Parses a DISCOVER with option 60 @vc (none when NULL) and 93 = @arch
+ * (none when negative).
+ */
+static int parse_client(const char *vc, int arch, struct dhcp_request *req)
+{
+	u8 *b = capture_buf;
+	size_t len = msg_header(b, sizeof(capture_buf));
+	const u8 head[] = { 53, 1, 1, 93, 2, 0, (u8)arch };
+	size_t n = arch < 0 ? 3 : sizeof(head);	/* 53, or 53 and 93 */
+
+	memcpy(b + len, head, n);
+	len += n;
+	if (vc) {
+		b[len++] = 60;
+		b[len++] = strlen(vc);
+		memcpy(b + len, vc, strlen(vc));
+		len += strlen(vc);
+	}
+	b[len++] = 255;
+	return dhcp_parse(b, len, req);
+}
+
+static int parse_vendor_class(const char *vc, struct dhcp_request *req)
+{
+	return parse_client(vc, 16, req);
+}
+
+TEST(http_client_needs_the_exact_prefix)
+{
+	static const struct {
+		const char *vc;
+		bool http;
+	} cases[] = {
+		{ "HTTPClient:Arch:00016:UNDI:003001", true },
+		{ "HTTPClient:Arch:00019:UNDI:003000", true },
+		{ "HTTPClient", true },			/* no arch: still one */
+		{ "HTTPClien", false },			/* truncated */
+		{ "httpclient:Arch:00016:UNDI:003000", false },	/* case */
+		{ "HTTPclient:Arch:00016:UNDI:003000", false },
+		{ " HTTPClient", false },
+		{ "PXEClient:Arch:00016:UNDI:003000", false },
+		{ NULL, false },
+	};
+	struct dhcp_request req;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		ASSERT_EQ(0, parse_vendor_class(cases[i].vc, &req));
+		EXPECT_EQ(cases[i].http, dhcp_is_http_client(&req))
+			TH_LOG("option 60 \"%s\"", cases[i].vc ? : "(none)");
+		EXPECT_FALSE(dhcp_is_pxe_client(&req) && cases[i].http);
+		EXPECT_EQ(16, req.arch);
+	}
+}
+
+TEST(url_is_a_scheme_then_two_slashes)
+{
+	static const struct {
+		const char *file;
+		bool url;
+	} cases[] = {
+		{ "http://192.168.1.1/ipxe.efi", true },
+		{ "https://boot.example.org/x64/bootx64.efi", true },
+		{ "HTTP://10.0.0.1/a", true },
+		{ "tftp://10.0.0.1/pxelinux.0", true },
+		{ "svn+ssh://h/p", true },
+		{ "a1.b-c://x", true },
+		{ "http://", true },
+		{ "ipxe.efi", false },
+		{ "pxelinux.cfg/default", false },
+		{ "http:/10.0.0.1/a", false },
+		{ "http:10.0.0.1", false },
+		{ "://10.0.0.1/a", false },
+		{ "1http://10.0.0.1/a", false },
+		{ "ht tp://10.0.0.1/a", false },
+		{ "dir/http://x", false },
+		{ "/http://x", false },
+		{ "C:\\boot\\x.efi", false },
+		{ "http", false },
+		{ "", false },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		EXPECT_EQ(cases[i].url, dhcp_is_url(cases[i].file))
+			TH_LOG("case %u", i);
+}
+
 TEST(requested_without_prl_means_all)
 {
 	struct dhcp_request req;
@@ -761,6 +892,77 @@ TEST(raspberry_pi_vendor_class_must_be_exact)
 			      '0', '0', '0', '0', '0', ':', 'U', 'N', 'D', 'I',
 			      ':', '0', '0', '2', '0', '0', '1'));
 	EXPECT_EQ(1, RPI_FROM(rpi_mac, &req, RPI_VENDOR_CLASS));
+}
+
+/* --- URLs and TFTP paths --- */
+
+/* Which boot files each client takes: URLs, TFTP paths. */
+TEST(client_takes_urls_or_paths_by_what_it_is)
+{
+	static const struct {
+		const char *name;
+		const u8 *opts;
+		size_t n;
+		const u8 *from;
+		bool url, path;
+	} cases[] = {
+		{ "EDK2 PXE", edk2_discover, sizeof(edk2_discover), mac,
+		  false, true },
+		{ "Pi 3 ROM", rpi3_discover, sizeof(rpi3_discover), rpi_mac,
+		  false, true },
+		{ "iPXE", ipxe_discover, sizeof(ipxe_discover), mac,
+		  true, true },
+		{ "EDK2 HTTP", edk2_http_discover, sizeof(edk2_http_discover),
+		  mac, true, false },
+		{ "udhcpc", udhcpc_discover, sizeof(udhcpc_discover), mac,
+		  true, true },
+	};
+	struct dhcp_request req;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		ASSERT_LE(0, rpi_from(cases[i].from, cases[i].opts, cases[i].n,
+				      &req));
+		EXPECT_EQ(cases[i].url, dhcp_client_takes(&req, true))
+			TH_LOG("%s, a URL", cases[i].name);
+		EXPECT_EQ(cases[i].path, dhcp_client_takes(&req, false))
+			TH_LOG("%s, a path", cases[i].name);
+	}
+
+	/* Not quite HTTP Boot: an ordinary client, which takes both. */
+	ASSERT_EQ(0, parse_vendor_class("HTTPClien", &req));
+	EXPECT_TRUE(dhcp_client_takes(&req, true));
+	EXPECT_TRUE(dhcp_client_takes(&req, false));
+	ASSERT_EQ(0, parse_vendor_class("httpclient:Arch:00016:UNDI:003000",
+					&req));
+	EXPECT_TRUE(dhcp_client_takes(&req, false));
+	ASSERT_EQ(0, parse_vendor_class("HTTPClient", &req));
+	EXPECT_TRUE(dhcp_client_takes(&req, true));
+	EXPECT_FALSE(dhcp_client_takes(&req, false));
+}
+
+/*
+ * Option 93 does not make an HTTP Boot client, option 60 does: without 93,
+ * or with 7, it still takes URLs only, so no "arch" rule matches the first
+ * and an "arch efi-x64" rule with a TFTP path passes over the second.
+ */
+TEST(http_client_without_arch_16_is_still_one)
+{
+	static const char vc[] = "HTTPClient:Arch:00016:UNDI:003000";
+	struct dhcp_request req;
+
+	ASSERT_EQ(0, parse_client(vc, -1, &req));
+	EXPECT_TRUE(dhcp_is_http_client(&req));
+	EXPECT_FALSE(req.has_arch);
+	EXPECT_TRUE(dhcp_client_takes(&req, true));
+	EXPECT_FALSE(dhcp_client_takes(&req, false));
+
+	ASSERT_EQ(0, parse_client(vc, 7, &req));
+	EXPECT_TRUE(dhcp_is_http_client(&req));
+	EXPECT_TRUE(req.has_arch);
+	EXPECT_EQ(7, req.arch);
+	EXPECT_TRUE(dhcp_client_takes(&req, true));
+	EXPECT_FALSE(dhcp_client_takes(&req, false));
 }
 
 /* --- building replies --- */
@@ -971,6 +1173,96 @@ TEST(reply_pxe_options)
 	EXPECT_EQ(-1, find_opt(b, len, 43).len);
 	EXPECT_EQ(-1, find_opt(b, len, 60).len);
 	EXPECT_EQ(-1, find_opt(b, len, 97).len);
+}
+
+/* --- UEFI HTTP Boot --- */
+
+#define HTTP_URL "http://10.0.0.1/ipxe.efi"
+
+static void http_reply(struct dhcp_reply *r, const char *url)
+{
+	full_reply(r);
+	r->pxe = false;
+	r->http = true;
+	r->boot_file = url;
+}
+
+TEST(reply_http_options)
+{
+	static const u8 want[] = { 53, 54, 51, 58, 59, 1, 3, 6, 15, 28, 12,
+				   67, 60, 255 };
+	struct dhcp_request req;
+	struct dhcp_reply r;
+	u8 b[1500], codes[64];
+	struct found f;
+	int len, n;
+
+	parse_ok(_metadata, edk2_http_discover, sizeof(edk2_http_discover),
+		 &req);
+	http_reply(&r, HTTP_URL);
+	len = dhcp_build_reply(&req, &r, b, sizeof(b));
+	n = opt_codes(b, len, codes);
+	ASSERT_EQ(sizeof(want), n);
+	EXPECT_EQ(0, memcmp(want, codes, n));
+	f = find_opt(b, len, 60);
+	ASSERT_EQ(10, f.len);
+	EXPECT_EQ(0, memcmp(f.data, "HTTPClient", 10));
+	f = find_opt(b, len, 67);
+	ASSERT_EQ(strlen(HTTP_URL), f.len);
+	EXPECT_EQ(0, memcmp(f.data, HTTP_URL, f.len));
+	EXPECT_STREQ(HTTP_URL, (const char *)b + 108);
+	/* Asked for, and still left out: PXE's own. */
+	EXPECT_EQ(-1, find_opt(b, len, 43).len);
+	EXPECT_EQ(-1, find_opt(b, len, 97).len);
+	EXPECT_EQ(-1, find_opt(b, len, 66).len);	/* not asked */
+}
+
+TEST(reply_http_url_goes_as_67_unasked)
+{
+	struct dhcp_request req;
+	struct dhcp_reply r;
+	u8 q[1500], b[600];
+	size_t len = MSG(q, 53, 1, 1, 55, 2, 1, 3,
+			 60, 10, 'H', 'T', 'T', 'P', 'C', 'l', 'i', 'e', 'n', 't',
+			 255);
+	struct found f;
+
+	ASSERT_EQ(0, dhcp_parse(q, len, &req));
+	http_reply(&r, HTTP_URL);
+	len = dhcp_build_reply(&req, &r, b, sizeof(b));
+	f = find_opt(b, len, 67);
+	ASSERT_EQ(strlen(HTTP_URL), f.len);
+	EXPECT_EQ(0, memcmp(f.data, HTTP_URL, f.len));
+	EXPECT_STREQ(HTTP_URL, (const char *)b + 108);
+
+	/* A PXE client asking the same gets `file` alone, as before. */
+	full_reply(&r);
+	len = dhcp_build_reply(&req, &r, b, sizeof(b));
+	EXPECT_EQ(-1, find_opt(b, len, 67).len);
+	EXPECT_STREQ("ipxe.efi", (const char *)b + 108);
+}
+
+TEST(reply_http_needs_a_boot_file)
+{
+	static const char *const files[] = { NULL, "" };
+	struct dhcp_request req;
+	struct dhcp_reply r;
+	u8 b[1500];
+	unsigned int i;
+	int len;
+
+	parse_ok(_metadata, edk2_http_discover, sizeof(edk2_http_discover),
+		 &req);
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		http_reply(&r, files[i]);
+		len = dhcp_build_reply(&req, &r, b, sizeof(b));
+		/* EDK2 would drop it, address and all: a plain offer. */
+		EXPECT_EQ(-1, find_opt(b, len, 60).len);
+		EXPECT_EQ(-1, find_opt(b, len, 67).len);
+		EXPECT_EQ(-1, find_opt(b, len, 43).len);
+		EXPECT_EQ(4, find_opt(b, len, 51).len);
+		EXPECT_EQ(0, b[108]);
+	}
 }
 
 /* The 43 a Pi's offer carries, as the Pi documentation's capture has it
@@ -1255,6 +1547,36 @@ TEST(reply_long_boot_file_goes_as_option_67)
 	f = find_opt(b, n, 67);
 	ASSERT_EQ(199, f.len);
 	EXPECT_EQ(0, memcmp(f.data, name, 199));
+}
+
+TEST(reply_http_longest_url_fits_576_bytes)
+{
+	struct dhcp_request req, back;
+	struct dhcp_reply r;
+	char url[256];		/* PXE_FILE_MAX: a rule's longest, and NUL */
+	u8 b[1500];
+	struct found f;
+	int n;
+
+	memset(url, 'x', sizeof(url) - 1);
+	memcpy(url, "http://10.0.0.1/", 16);
+	url[sizeof(url) - 1] = 0;
+	parse_ok(_metadata, edk2_http_discover, sizeof(edk2_http_discover),
+		 &req);
+	req.max_size = 0;		/* 576 */
+	http_reply(&r, url);
+	n = dhcp_build_reply(&req, &r, b, sizeof(b));
+	ASSERT_LE(n, 576 - 28);
+	f = find_opt(b, n, 67);
+	ASSERT_EQ(255, f.len);
+	EXPECT_EQ(0, f.area);		/* one option: in the options field */
+	EXPECT_EQ(0, memcmp(f.data, url, 255));
+	f = find_opt(b, n, 60);
+	ASSERT_EQ(10, f.len);
+	EXPECT_EQ(0, memcmp(f.data, "HTTPClient", 10));
+	EXPECT_NE(0, memcmp(b + 108, "http", 4));	/* too long for `file` */
+	ASSERT_EQ(0, reparse(b, n, &back));
+	EXPECT_TRUE(dhcp_is_http_client(&back));
 }
 
 TEST(reply_drops_optional_options_rather_than_fail)

@@ -11,7 +11,7 @@
 
 #define PXE_NAME_MAX		32
 #define PXE_DOMAIN_MAX		256
-#define PXE_FILE_MAX		128
+#define PXE_FILE_MAX		256
 #define PXE_IMAGE_NAME_MAX	256
 #define PXE_IMAGE_CHUNK_MAX	65000
 #define PXE_DNS_MAX		8
