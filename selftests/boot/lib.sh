@@ -50,7 +50,7 @@ boot_mkinitrd() {
 
 # boot_client_cmd ARRAY FIRMWARE MAC PORT SERIAL_LOG [MEMORY_MB] [VARS_FILE]:
 # the qemu command line of a client VM into ARRAY.  FIRMWARE is bios, uefi
-# or uefi-sb (Secure Boot on); uefi needs a writable copy of OVMF_VARS.fd,
+# uefi-http (UEFI HTTP Boot) or uefi-sb (Secure Boot on); uefi needs a writable copy of OVMF_VARS.fd,
 # uefi-sb one of OVMF_VARS_4M.ms.fd (VARS_FILE).
 boot_client_cmd() {
 	local -n boot_cmd_out=$1
@@ -70,7 +70,11 @@ boot_client_cmd() {
 			-drive "if=pflash,format=raw,unit=0,readonly=on,file=$BOOT_OVMF_CODE_MS"
 			-drive "if=pflash,format=raw,unit=1,file=$vars"
 			-device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1") ;;
-	uefi)
+	uefi|uefi-http)
+		# uefi-http: its PXE off (EDK2 tries PXEv4, PXEv6, then HTTPv4).
+		[ "$fw" = uefi ] ||
+			boot_cmd_out+=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=no
+				-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=no)
 		boot_cmd_out+=(-machine pc -m "${mem:-512}"
 			-drive "if=pflash,format=raw,readonly=on,file=$BOOT_OVMF_CODE"
 			-drive "if=pflash,format=raw,file=$vars"

@@ -25,6 +25,8 @@ CHAINS = {
     'proxy': ['pxelinux.0', 'ldlinux.c32', 'pxelinux.cfg/default', 'vmlinuz', 'initrd.img'],
     'uefi': ['ipxe.efi', 'boot.ipxe', 'vmlinuz', 'initrd.img'],
     'big-initrd': ['ipxe.efi', 'boot.ipxe', 'vmlinuz', 'initrd.img'],
+    # ipxe.efi over HTTP (HTTP_FETCH below), then iPXE's TFTP chain.
+    'http': ['boot.ipxe', 'vmlinuz', 'initrd.img'],
     # pxelinux from the installer's tree, the menu (vesamenu and what its
     # configuration includes; without a display, no splash.png), then the
     # installer and its answers.
@@ -45,6 +47,11 @@ CHAINS = {
 FINISH = {
     'installer-bios': 'Bad archive mirror',
     'installer-uefi-sb': 'Bad archive mirror',
+}
+# What the firmware fetched over HTTP, as busybox httpd logged it
+# (CASE.httpd), and the URL the module's offer gave for it.
+HTTP_FETCH = {
+    'http': ('/ipxe.efi', 'http://192.168.1.1/ipxe.efi'),
 }
 # What else the console must show: the kernel's word that the firmware
 # booted it with Secure Boot on (shim and grub verified what they loaded).
@@ -183,6 +190,28 @@ def check_transfers(case, addr, events, images):
         bad('unexpected TFTP error: %s' % e)
 
 
+def check_http(case, mac, addr, events, work):
+    if case not in HTTP_FETCH:
+        return
+    path, url = HTTP_FETCH[case]
+    offers = [e for e in events if e.get('event') == 'lease-offer' and
+              e.get('mac', '').lower() == mac]
+    if not offers or offers[0].get('file') != url:
+        bad('the first offer to %s does not give %s: %s' % (mac, url, offers[:1]))
+    try:
+        log = open(os.path.join(work, case + '.httpd'), errors='replace').read()
+    except OSError as e:
+        bad('httpd log: %s' % e)
+        return
+    # "ADDR:PORT: url:PATH": the server's own probe at start comes from
+    # 192.168.1.1.
+    if not addr or not re.search(r'^%s:\d+: url:%s$' % (re.escape(addr), re.escape(path)),
+                                 log, re.M):
+        bad('busybox httpd never served %s to %s (log: %r)' % (path, addr, log[-300:]))
+    else:
+        note('http %s served; the offer gave %s' % (path, url))
+
+
 def check_misses(case, mac, events, stats):
     if case not in PXELINUX_CASES:
         return
@@ -235,6 +264,7 @@ def main():
     images = load_json(path('.images.json'), [])
     addr = client_address(case, mac, leases, events, work)
     check_transfers(case, addr, events, images)
+    check_http(case, mac, addr, events, work)
     check_misses(case, mac, events, stats)
     check_drops(case, stats)
     return 1 if problems else 0
