@@ -262,11 +262,25 @@ static int upload_data(const char *what, uint32_t id, const uint8_t *data,
 int image_file_map(const char *what, const char *path, int flags,
 		   struct image_file *file)
 {
+	int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+
+	if (fd < 0) {
+		memset(file, 0, sizeof(*file));
+		file->fd = -1;
+		pxe_error(what, "cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	return image_file_map_fd(what, path, fd, file);
+}
+
+int image_file_map_fd(const char *what, const char *path, int fd,
+		      struct image_file *file)
+{
 	struct stat st;
 
 	memset(file, 0, sizeof(*file));
-	file->fd = open(path, O_RDONLY | O_CLOEXEC | flags);
-	if (file->fd < 0 || fstat(file->fd, &st)) {
+	file->fd = fd;
+	if (fstat(file->fd, &st)) {
 		pxe_error(what, "cannot open '%s': %s", path, strerror(errno));
 		goto close;
 	}

@@ -25,7 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/openat2.h>
 #include <linux/pxe.h>
 
 #include "pxectl.h"
@@ -49,6 +51,7 @@ struct sync {
 	char *what;		/* "image sync DIR" */
 	const char *dir;	/* as given */
 	char *root;		/* realpath(DIR) */
+	int root_fd;		/* O_PATH of root: files open beneath it */
 	char prefix[PXE_IMAGE_NAME_MAX];	/* "" for none */
 	bool delete;
 	unsigned int problems;
@@ -298,7 +301,9 @@ static int sync_walk(struct sync *s)
 	struct stat st;
 
 	s->root = realpath(s->dir, NULL);
-	if (!s->root || stat(s->root, &st)) {
+	if (s->root)
+		s->root_fd = open(s->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!s->root || s->root_fd < 0 || stat(s->root, &st)) {
 		pxe_error(s->what, "cannot open '%s': %s", s->dir,
 			  strerror(errno));
 		return -1;
@@ -347,6 +352,42 @@ static int held_cmp(const void *a, const void *b)
 		      ((const struct held *)b)->name);
 }
 
+/*
+ * Maps @e's file, opened beneath the tree's root whatever became of the
+ * path since the walk: a directory or link swapped for one that leads
+ * out of the tree (by whoever else may write there) fails with EXDEV
+ * instead of loading, say, /etc/shadow as a TFTP image.
+ */
+static int sync_map(struct sync *s, const char *what, const struct entry *e,
+		    struct image_file *file)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	size_t len = strcmp(s->root, "/") ? strlen(s->root) : 0;
+	const char *rel = e->path + len;
+	long fd;
+
+	memset(file, 0, sizeof(*file));
+	file->fd = -1;
+	if (strncmp(e->path, s->root, len) || *rel != '/') {
+		pxe_error(what, "'%s' is not in '%s'", e->path, s->root);
+		return -1;
+	}
+	fd = syscall(SYS_openat2, s->root_fd, rel + 1, &how, sizeof(how));
+	if (fd < 0 && errno == EXDEV) {
+		pxe_error(what, "cannot open '%s': it leads out of the directory now",
+			  e->path);
+		return -1;
+	}
+	if (fd < 0) {
+		pxe_error(what, "cannot open '%s': %s", e->path, strerror(errno));
+		return -1;
+	}
+	return image_file_map_fd(what, e->path, fd, file);
+}
+
 /* The file has the bytes of @h: the same size and the same SHA-256. */
 static int same_bytes(struct sync *s, const struct entry *e,
 		      const struct held *h)
@@ -355,7 +396,7 @@ static int same_bytes(struct sync *s, const struct entry *e,
 	struct image_file file;
 	int ret = 0;
 
-	if (image_file_map(s->what, e->path, O_NOFOLLOW, &file))
+	if (sync_map(s, s->what, e, &file))
 		return -1;
 	if (file.size == h->size) {
 		if (!image_sha256(file.data, file.size, sha256)) {
@@ -479,7 +520,7 @@ static int stage_one(struct sync *s, const struct entry *e,
 		out_of_memory(s);
 		return -1;
 	}
-	if (!image_file_map(what, e->path, O_NOFOLLOW, &file)) {
+	if (!sync_map(s, what, e, &file)) {
 		ret = image_upload(what, e->name, &file, true, pr,
 				   &s->staged[s->n_staged], sha256);
 		image_file_unmap(&file);
@@ -576,6 +617,8 @@ static void sync_free(struct sync *s)
 	free(s->held);
 	free(s->staged);
 	free(s->root);
+	if (s->root_fd >= 0)
+		close(s->root_fd);
 	free(s->what);
 }
 
@@ -586,7 +629,7 @@ int image_sync(int argc, char *argv[])
 		{ .name = "--delete", .flag = true },
 		{}
 	};
-	struct sync s = { 0 };
+	struct sync s = { .root_fd = -1 };
 	int ret = 1;
 
 	if (argc < 2) {

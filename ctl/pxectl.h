@@ -205,6 +205,9 @@ struct image_file {
 /* Opens @path (open(2) @flags added) and maps it; -1 (error printed). */
 int image_file_map(const char *what, const char *path, int flags,
 		   struct image_file *file);
+/* The same for an open @fd, which it takes over (closed on failure). */
+int image_file_map_fd(const char *what, const char *path, int fd,
+		      struct image_file *file);
 void image_file_unmap(struct image_file *file);
 bool image_sha256(const uint8_t *data, uint64_t size,
 		  uint8_t sha256[SHA256_LEN]);

@@ -232,6 +232,30 @@ indir/b.bin $b_sha
 keep $(sha_of keep.bin)
 sub/b.bin $b_sha" "$(listing "$ns2")"
 
+behaviour directory_swapped_for_a_link_out_after_the_walk_is_refused
+# gdb stops pxectl where it opens the first file to upload, after the walk
+# saw sub/ as a directory in the tree; there sub/ becomes a link to /etc,
+# so the path the walk checked now leads to /etc/passwd.
+SWAP=$IMG_DIR/swap
+mkdir -p "$SWAP/sub"
+head -c 3000 /dev/urandom >"$SWAP/sub/passwd"
+before=$(listing "$ns2")
+rc=0
+ip netns exec "$ns2" gdb -q -batch -nx -ex 'break sync_map' -ex run \
+	-ex "shell mv '$SWAP/sub' '$SWAP/sub.old' && ln -s /etc '$SWAP/sub'" \
+	-ex continue --args "$PXECTL" image sync "$SWAP" >"$IMG_DIR/gdb" 2>&1 || rc=$?
+grep -q '^Breakpoint 1, sync_map' "$IMG_DIR/gdb" || {
+	log "gdb never stopped in sync_map; it printed:"
+	tail -n 5 "$IMG_DIR/gdb" | sed 's/^/#   /'
+	false
+}
+expect_eq "pxectl's error and exit" \
+	"pxectl: image sync $SWAP: sub/passwd: cannot open '$SWAP/sub/passwd': it leads out of the directory now
+pxectl: image sync $SWAP: nothing was changed
+[Inferior 1 (process N) exited with code 01]" \
+	"$(grep -E '^pxectl: |^\[Inferior' "$IMG_DIR/gdb" | sed -E 's/process [0-9]+/process N/')"
+expect_eq "images and SHA-256s" "$before" "$(listing "$ns2")"
+
 behaviour names_no_image_can_have_are_refused_by_name
 before=$(listing "$ns2")
 used=$(stat_of "$ns2" image_memory_used)
