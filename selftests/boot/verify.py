@@ -27,6 +27,9 @@ CHAINS = {
     'big-initrd': ['ipxe.efi', 'boot.ipxe', 'vmlinuz', 'initrd.img'],
     # ipxe.efi over HTTP (HTTP_FETCH below), then iPXE's TFTP chain.
     'http': ['boot.ipxe', 'vmlinuz', 'initrd.img'],
+    # shim, which asks for grub beside itself; grub, which reads its
+    # configuration from its prefix, /grub; the kernel shim verified.
+    'secureboot': ['shimx64.efi', 'grubx64.efi', 'grub/grub.cfg', 'vmlinuz', 'initrd.img'],
     # pxelinux from the installer's tree, the menu (vesamenu and what its
     # configuration includes; without a display, no splash.png), then the
     # installer and its answers.
@@ -57,6 +60,7 @@ HTTP_FETCH = {
 # booted it with Secure Boot on (shim and grub verified what they loaded).
 SERIAL_ALSO = {
     'installer-uefi-sb': ['Secure boot enabled'],
+    'secureboot': ['Secure boot enabled'],
 }
 PXELINUX_CASES = ('bios', 'proxy', 'installer-bios')
 POOL = ('lan', '192.168.1.100', '192.168.1.199')
