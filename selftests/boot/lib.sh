@@ -18,6 +18,11 @@ BOOT_OVMF_VARS=/usr/share/OVMF/OVMF_VARS.fd	# copied per client
 BOOT_OVMF_CODE_MS=/usr/share/OVMF/OVMF_CODE_4M.ms.fd
 # shellcheck disable=SC2034
 BOOT_OVMF_VARS_MS=/usr/share/OVMF/OVMF_VARS_4M.ms.fd	# copied per client
+# ARM64: AAVMF, EDK2 for qemu's virt machine (qemu-efi-aarch64).
+# shellcheck disable=SC2034
+BOOT_AAVMF_CODE=/usr/share/AAVMF/AAVMF_CODE.fd
+# shellcheck disable=SC2034
+BOOT_AAVMF_VARS=/usr/share/AAVMF/AAVMF_VARS.fd	# copied per client
 BOOT_BUSYBOX=/bin/busybox
 
 # boot_free_port: a TCP port on 127.0.0.1 nobody listens on now.
@@ -49,17 +54,26 @@ boot_mkinitrd() {
 }
 
 # boot_client_cmd ARRAY FIRMWARE MAC PORT SERIAL_LOG [MEMORY_MB] [VARS_FILE]:
-# the qemu command line of a client VM into ARRAY.  FIRMWARE is bios, uefi
-# uefi-http (UEFI HTTP Boot) or uefi-sb (Secure Boot on); uefi needs a writable copy of OVMF_VARS.fd,
-# uefi-sb one of OVMF_VARS_4M.ms.fd (VARS_FILE).
+# the qemu command line of a client VM into ARRAY.  FIRMWARE is bios, uefi,
+# uefi-http (UEFI HTTP Boot), uefi-sb (Secure Boot on) or arm64 (AAVMF on
+# qemu-system-aarch64's virt machine); uefi needs a writable copy of
+# OVMF_VARS.fd, uefi-sb one of OVMF_VARS_4M.ms.fd, arm64 one of
+# AAVMF_VARS.fd (VARS_FILE).
 boot_client_cmd() {
 	local -n boot_cmd_out=$1
 	local fw=$2 mac=$3 port=$4 serial=$5 mem=${6:-} vars=${7:-}
-	boot_cmd_out=(qemu-system-x86_64 -nodefaults -cpu qemu64 -smp 1
+	local qemu=qemu-system-x86_64 cpu=qemu64
+	[ "$fw" != arm64 ] || qemu=qemu-system-aarch64 cpu=cortex-a57
+	boot_cmd_out=("$qemu" -nodefaults -cpu "$cpu" -smp 1
 		-display none -monitor none -no-reboot
 		-serial "file:$serial"
 		-netdev "socket,id=n0,connect=127.0.0.1:$port")
 	case $fw in
+	arm64)
+		boot_cmd_out+=(-machine virt -m "${mem:-1024}"
+			-drive "if=pflash,format=raw,unit=0,readonly=on,file=$BOOT_AAVMF_CODE"
+			-drive "if=pflash,format=raw,unit=1,file=$vars"
+			-device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1") ;;
 	bios)
 		boot_cmd_out+=(-machine pc -m "${mem:-256}" -boot n
 			-device "e1000,netdev=n0,mac=$mac") ;;

@@ -44,12 +44,18 @@ CHAINS = {
     'installer-uefi-sb': ['debian-installer/amd64/' + f for f in (
         'bootnetx64.efi', 'grubx64.efi', 'grub/grub.cfg', 'linux', 'initrd.gz')] +
     ['preseed.cfg'],
+    # The arm64 tree beside it: its shim, its grub beside it, grub's
+    # configuration, the installer.
+    'installer-arm64': ['debian-installer/arm64/' + f for f in (
+        'bootnetaa64.efi', 'grubaa64.efi', 'grub/grub.cfg', 'linux', 'initrd.gz')],
 }
 # What the client's serial console shows at the end of a good boot; the
-# installer cases end at the mirror step, which needs the internet.
+# installer cases end at the mirror step, which needs the internet; the
+# arm64 one at its first question.
 FINISH = {
     'installer-bios': 'Bad archive mirror',
     'installer-uefi-sb': 'Bad archive mirror',
+    'installer-arm64': 'Select a language',
 }
 # What the firmware fetched over HTTP, as busybox httpd logged it
 # (CASE.httpd), and the URL the module's offer gave for it.
