@@ -24,7 +24,6 @@ CHAINS = {
     'bios': ['pxelinux.0', 'ldlinux.c32', 'pxelinux.cfg/default', 'vmlinuz', 'initrd.img'],
     'proxy': ['pxelinux.0', 'ldlinux.c32', 'pxelinux.cfg/default', 'vmlinuz', 'initrd.img'],
     'uefi': ['ipxe.efi', 'boot.ipxe', 'vmlinuz', 'initrd.img'],
-    'big-initrd': ['ipxe.efi', 'boot.ipxe', 'vmlinuz', 'initrd.img'],
     # ipxe.efi over HTTP (HTTP_FETCH below), then iPXE's TFTP chain.
     'http': ['boot.ipxe', 'vmlinuz', 'initrd.img'],
     # shim, which asks for grub beside itself; grub, which reads its
@@ -182,7 +181,7 @@ def check_transfers(case, addr, events, images):
         secs = e.get('duration_ns', 0) / 1e9
         note('tftp %-22s %10d bytes blksize %s windowsize %s %.2fs' %
              (name, e['bytes'], e.get('blksize'), e.get('windowsize'), secs))
-    if case == 'big-initrd':
+    if case == 'uefi':
         if sizes.get('initrd.img', 0) < BIG_INITRD:
             bad('initrd.img is %d bytes, want >= %d' % (sizes.get('initrd.img', 0), BIG_INITRD))
     for e in events:
