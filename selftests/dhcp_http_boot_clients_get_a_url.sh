@@ -37,15 +37,12 @@ EDK2_HTTP_PRL=1,2,3,4,5,6,12,13,15,17,18,22,23,28,40,41,42,43,50,51,54,58,59,60,
 EDK2_HTTP="--vendor HTTPClient:Arch:00016:UNDI:003000 --arch 16 --prl $EDK2_HTTP_PRL"
 EDK2_PXE="--vendor PXEClient:Arch:00007:UNDI:003016 --arch 7"
 BIOS_PXE="--vendor PXEClient:Arch:00000:UNDI:002001 --arch 0"
-HTTPCLIENT_60=48545450436c69656e74	# "HTTPClient"
-PXECLIENT_60=505845436c69656e74		# "PXEClient"
 PXE_43=060108ff
 
-hex() { "$PYTHON" -c 'import sys; print(sys.argv[1].encode().hex())' "$1"; }
-
 # ask LINE...: each LINE the arguments of one `dhcp_stack.py send` after
-# "--dev cli0" (give each a --name), sent in turn from $ns2 by one
-# process; prints the replies, one JSON line each (and logs them).
+# "--dev cli0" (give each a --name), sent in turn from $ns2 by one process
+# (scapy loads once: on the debug kernel that is most of a minute); prints
+# the replies, one JSON line each, and logs them.
 ask() {
 	local out
 	out=$(printf -- '--dev cli0 %s\n' "$@" | n2 "${STACK[@]}" batch) || return 1
@@ -54,23 +51,23 @@ ask() {
 	echo "$out"
 }
 
-# boot_answer_is REPLIES NAME FILE OPT60 OPT43: NAME's reply names FILE
-# in its file field and carries options 60 and 43 as given (hex, or
-# "absent").
-boot_answer_is() {
-	expect_eq "$2: file" "$3" "$(named_reply "$1" "$2" 'j["file"]')"
-	expect_eq "$2: option 60" "$4" "$(named_option "$1" "$2" 60)"
-	expect_eq "$2: option 43" "$5" "$(named_option "$1" "$2" 43)"
+# answers REPLIES: each reply as one line "NAME TYPE YIADDR FILE 60 43 67",
+# options 60 and 67 as text, 43 in hex, "-" for an empty file or an
+# absent option (one python for all: each costs seconds on the debug kernel).
+answers() {
+	"$PYTHON" -c '
+import json, sys
+for line in filter(str.strip, sys.stdin):
+    j = json.loads(line)
+    o = j["options"]
+    text = lambda c: bytes.fromhex(o[c]).decode() if c in o else "-"
+    print(j["name"], j["type"], j["yiaddr"], j["file"] or "-", text("60"),
+          o.get("43", "-"), text("67"))' <<<"$1"
 }
 
-# http_offer_is REPLIES NAME TYPE: NAME's reply is a TYPE (2 OFFER, 5 ACK)
-# from us that an HTTP Boot client takes: 60 HTTPClient, the URL in file
-# and 67, 54 ours, no 43.
-http_offer_is() {
-	expect_eq "$2: type" "$3" "$(named_reply "$1" "$2" 'j["type"]')"
-	boot_answer_is "$1" "$2" $URL $HTTPCLIENT_60 absent
-	expect_eq "$2: option 67" "$(hex $URL)" "$(named_option "$1" "$2" 67)"
-	expect_eq "$2: option 54" 0a000101 "$(named_option "$1" "$2" 54)"
+# answer_is FILE NAME EXPECTED: NAME's line of answers in FILE.
+answer_is() {
+	expect_eq "$2's answer" "$2 $3" "$(grep "^$2 " "$1")"
 }
 
 # hits: the rules' hits in the order boot show lists them.
@@ -104,84 +101,86 @@ pxe1 boot del "$id"
 expect_error "pxectl: boot add: invalid file '${long}y' (1 to 255 characters)" \
 	pxe1 boot add arch 16 file "${long}y"
 
-behaviour http_client_discover_and_request_get_httpclient_and_the_url
-r=$(ask "discover --mac 02:00:00:00:0c:01 $EDK2_HTTP --name offer")
-http_offer_is "$r" offer 2
-addr=$(named_reply "$r" offer 'j["yiaddr"]')
-ip_in "$addr" 10.0.1.100 10.0.1.199
-expect_eq "offer's lease time" 00000e10 "$(named_option "$r" offer 51)"
-r=$(ask "request --mac 02:00:00:00:0c:01 $EDK2_HTTP --requested $addr --server-id 10.0.1.1 --name ack")
-http_offer_is "$r" ack 5
-expect_eq "ack's address" "$addr" "$(named_reply "$r" ack 'j["yiaddr"]')"
+behaviour http_pxe_and_look_alike_clients_each_get_an_offer
+# In this order, each takes the pool's next address.
+r=$(ask "discover --mac 02:00:00:00:0c:01 $EDK2_HTTP --name http" \
+	"discover --mac 02:00:00:00:0c:02 $EDK2_HTTP --prl 1,3,6 --name no67" \
+	"discover --mac 02:00:00:00:0c:03 $EDK2_PXE --name efi" \
+	"discover --mac 02:00:00:00:0c:04 $BIOS_PXE --name bios" \
+	"discover --mac 02:00:00:00:0c:05 $EDK2_PXE --user-class iPXE --ipxe --name ipxe" \
+	"discover --mac 02:00:00:00:0c:06 --vendor HTTPClien --arch 16 --name cut" \
+	"discover --mac 02:00:00:00:0c:07 --vendor httpclient:Arch:00016:UNDI:003000 --arch 16 --name lower" \
+	"discover --mac 02:00:00:00:0c:08 --vendor HTTPClient --arch 16 --name bare" \
+	"discover --mac 02:00:00:00:0c:09 --vendor HTTPClient:Arch:00016:UNDI:003000 --name no93" \
+	"discover --mac 02:00:00:00:0c:0a --vendor HTTPClient:Arch:00007:UNDI:003000 --arch 7 --name arch7")
+offers=$r
+answers "$r" >"$WORK/pool"
+expect_eq "OFFERs" 10 "$(grep -c ' 2 10\.0\.1\.1[0-9][0-9] ' "$WORK/pool")"
+
+behaviour http_client_gets_httpclient_and_the_url_in_offer_and_ack
+answer_is "$WORK/pool" http "2 10.0.1.100 $URL HTTPClient - $URL"
+expect_eq "option 54" 0a000101 "$(named_option "$offers" http 54)"
+expect_eq "option 51" 00000e10 "$(named_option "$offers" http 51)"
+r=$(ask "request --mac 02:00:00:00:0c:01 $EDK2_HTTP --requested 10.0.1.100 --server-id 10.0.1.1 --name ack")
+answers "$r" >"$WORK/ack"
+answer_is "$WORK/ack" ack "5 10.0.1.100 $URL HTTPClient - $URL"
 expect_eq "lease" bound "$(lease_field "$ns1" 02:00:00:00:0c:01 state)"
 
 behaviour http_client_not_asking_for_67_still_gets_it
-r=$(ask "discover --mac 02:00:00:00:0c:02 $EDK2_HTTP --prl 1,3,6 --name no67")
-http_offer_is "$r" no67 2
+answer_is "$WORK/pool" no67 "2 10.0.1.101 $URL HTTPClient - $URL"
 
 behaviour pxe_firmware_on_the_same_link_gets_its_tftp_files
-r=$(ask "discover --mac 02:00:00:00:0c:03 $EDK2_PXE --name efi" \
-	"discover --mac 02:00:00:00:0c:04 $BIOS_PXE --name bios")
-boot_answer_is "$r" efi ipxe.efi $PXECLIENT_60 $PXE_43
-expect_eq "efi: option 67" "$(hex ipxe.efi)" "$(named_option "$r" efi 67)"
-boot_answer_is "$r" bios pxelinux.0 $PXECLIENT_60 $PXE_43
-expect_eq "hits (4 5 1 2 3)" "[0, 0, 1, 1, 3]" "$(hits)"
+answer_is "$WORK/pool" efi "2 10.0.1.102 ipxe.efi PXEClient $PXE_43 ipxe.efi"
+answer_is "$WORK/pool" bios "2 10.0.1.103 pxelinux.0 PXEClient $PXE_43 pxelinux.0"
 
 behaviour ipxe_takes_a_url_rule
-r=$(ask "discover --mac 02:00:00:00:0c:05 $EDK2_PXE --user-class iPXE --ipxe --name ipxe")
-boot_answer_is "$r" ipxe $IPXE_URL $PXECLIENT_60 $PXE_43
+answer_is "$WORK/pool" ipxe "2 10.0.1.104 $IPXE_URL PXEClient $PXE_43 $IPXE_URL"
 
 behaviour look_alike_vendor_classes_are_ordinary_clients
-# A rule's URL, as to any client that is not PXE firmware, and no 60.
-r=$(ask "discover --mac 02:00:00:00:0c:06 --vendor HTTPClien --arch 16 --name cut" \
-	"discover --mac 02:00:00:00:0c:07 --vendor httpclient:Arch:00016:UNDI:003000 --arch 16 --name lower")
-for who in cut lower; do
-	expect_eq "$who: type" 2 "$(named_reply "$r" $who 'j["type"]')"
-	boot_answer_is "$r" $who $URL absent absent
-done
+# The rule's URL, as to any client that is not PXE firmware, and no 60.
+answer_is "$WORK/pool" cut "2 10.0.1.105 $URL - - $URL"
+answer_is "$WORK/pool" lower "2 10.0.1.106 $URL - - $URL"
 
 behaviour bare_httpclient_is_an_http_client
-r=$(ask "discover --mac 02:00:00:00:0c:08 --vendor HTTPClient --arch 16 --name bare")
-http_offer_is "$r" bare 2
+answer_is "$WORK/pool" bare "2 10.0.1.107 $URL HTTPClient - $URL"
 
 behaviour http_client_without_arch_16_gets_a_plain_lease
 # No 93: no arch rule; 7: the efi-x64 rule's file is a TFTP path.
-r=$(ask "discover --mac 02:00:00:00:0c:09 --vendor HTTPClient:Arch:00016:UNDI:003000 --name no93" \
-	"discover --mac 02:00:00:00:0c:0a --vendor HTTPClient:Arch:00007:UNDI:003000 --arch 7 --name arch7")
-for who in no93 arch7; do
-	expect_eq "$who: type" 2 "$(named_reply "$r" $who 'j["type"]')"
-	ip_in "$(named_reply "$r" $who 'j["yiaddr"]')" 10.0.1.100 10.0.1.199
-	boot_answer_is "$r" $who "" absent absent
-	expect_eq "$who: option 67" absent "$(named_option "$r" $who 67)"
-done
+answer_is "$WORK/pool" no93 "2 10.0.1.108 - - - -"
+answer_is "$WORK/pool" arch7 "2 10.0.1.109 - - - -"
+
+behaviour url_rule_firmware_passes_over_keeps_no_hits
+# 4 iPXE; 5 none (efi and bios passed over it); 1 bios; 2 efi; 3 http
+# (offer and ack), no67, cut, lower, bare.
 expect_eq "hits (4 5 1 2 3)" "[1, 0, 1, 1, 6]" "$(hits)"
 
 behaviour replies_pass_tshark
 capture_stop
-capture_clean "$WORK/http.pcap" 10
+capture_clean "$WORK/http.pcap" 11
 
 behaviour proxy_pool_beside_dnsmasq_gives_http_client_the_url
 pxe1 pool del lan
 pxe1 pool add px dev srv0 proxy
 dnsmasq_start "$ns1" srv0 10.0.1.50 10.0.1.80
-r=$(ask "discover --mac 02:00:00:00:0c:0b $EDK2_HTTP --name proxy --timeout 3")
+r=$(ask "discover --mac 02:00:00:00:0c:0b $EDK2_HTTP --name http --timeout 3" \
+	"discover --mac 02:00:00:00:0c:0c $EDK2_PXE --name efi --timeout 3" \
+	"discover --mac 02:00:00:00:0c:0d --vendor HTTPClient:Arch:00007:UNDI:003000 --arch 7 --name arch7 --timeout 3")
 # EDK2 takes its address from dnsmasq's OFFER and the URL from ours.
-theirs=$(grep -v '"yiaddr": "0.0.0.0"' <<<"$r")
-ours=$(grep '"yiaddr": "0.0.0.0"' <<<"$r")
-ip_in "$(named_reply "$theirs" proxy 'j["yiaddr"]')" 10.0.1.50 10.0.1.80
-http_offer_is "$ours" proxy 2
-expect_eq "proxy: option 51" absent "$(named_option "$ours" proxy 51)"
+ours=$(grep '"yiaddr": "0.0.0.0"' <<<"$r" || true)
+answers "$ours" >"$WORK/ours"
+answers "$(grep -v '"yiaddr": "0.0.0.0"' <<<"$r" || true)" >"$WORK/theirs"
+answer_is "$WORK/ours" http "2 0.0.0.0 $URL HTTPClient - $URL"
+expect_eq "option 54" 0a000101 "$(named_option "$ours" http 54)"
+expect_eq "option 51" absent "$(named_option "$ours" http 51)"
+ip_in "$(grep '^http ' "$WORK/theirs" | cut -d' ' -f3)" 10.0.1.50 10.0.1.80
 expect_eq "leases of the proxy" "[]" "$(pxe1 -j lease show)"
 
 behaviour proxy_pool_gives_pxe_firmware_its_tftp_file
-r=$(ask "discover --mac 02:00:00:00:0c:0c $EDK2_PXE --name efi --timeout 3")
-ours=$(grep '"yiaddr": "0.0.0.0"' <<<"$r")
-boot_answer_is "$ours" efi ipxe.efi $PXECLIENT_60 $PXE_43
+answer_is "$WORK/ours" efi "2 0.0.0.0 ipxe.efi PXEClient $PXE_43 ipxe.efi"
 
 behaviour proxy_pool_leaves_http_client_without_a_rule_to_dnsmasq
-r=$(ask "discover --mac 02:00:00:00:0c:0d --vendor HTTPClient:Arch:00007:UNDI:003000 --arch 7 --name arch7 --timeout 3")
-expect_eq "OFFERs from us" 0 "$(grep -c '"yiaddr": "0.0.0.0"' <<<"$r" || true)"
-ip_in "$(named_reply "$r" arch7 'j["yiaddr"]')" 10.0.1.50 10.0.1.80
+expect_eq "OFFERs from us" "" "$(grep '^arch7 ' "$WORK/ours" || true)"
+ip_in "$(grep '^arch7 ' "$WORK/theirs" | cut -d' ' -f3)" 10.0.1.50 10.0.1.80
 
 behaviour the_url_and_the_tftp_file_download
 mkdir "$WORK/http"

@@ -138,13 +138,17 @@ for line in open(sys.argv[1]):
 
 # capture_start NS DEV FILE: DEV's DHCP frames into FILE (pcap), in the
 # background (selftests/dhcp_capture.py: tshark's own capture does not
-# work in the VM's namespaces); returns once it listens.
+# work in the VM's namespaces); returns once it listens (on the debug
+# kernel beside other VMs, once not within 20 s: the bound is 90).
 capture_start() {
 	local ns=$1 dev=$2 file=$3
 	ip netns exec "$ns" "$PYTHON" "$SELFTESTS/dhcp_capture.py" "$dev" "$file" \
 		>"$file.log" 2>&1 &
 	CAPTURE_PIDS+=($!)
-	wait_until 20 grep -q listening "$file.log"
+	wait_until 90 grep -q listening "$file.log" || {
+		log "dhcp_capture.py on $dev: $(cat "$file.log")"
+		return 1
+	}
 }
 
 # capture_stop: ends every capture.
