@@ -4,7 +4,8 @@
 
     dhcp_pcap.py FILE
 
-Runs tshark once (it takes ~20 s to start under emulation) and prints a
+Runs tshark once, without its Lua plugins (under emulation its start
+took 11 s with them, 2.7 s without; nothing here needs one), and prints a
 JSON array, one object per DHCP packet: eth.dst, ip.src, ip.dst,
 udp.srcport, udp.dstport, dhcp.type (1 request, 2 reply), dhcp.ip.your,
 dhcp.ip.server, dhcp.ip.relay, dhcp.file, dhcp.option.dhcp (message type),
@@ -46,7 +47,7 @@ def walk(node, found, problems):
 
 
 def main():
-    out = subprocess.run(["tshark", "-n", "-r", sys.argv[1], "-T", "json"],
+    out = subprocess.run(["tshark", "-X", "disable_lua", "-n", "-r", sys.argv[1], "-T", "json"],
                          check=True, capture_output=True, text=True).stdout
     packets = []
     for packet in json.loads(out or "[]", object_pairs_hook=Pairs):

@@ -9,7 +9,11 @@
 # request is well-formed netlink; the errors are the protocol's.  Used by
 # image_upload_protocol_errors.sh:
 #
-#	image_nl.py CASE	exit 0 when CASE behaves, 1 (and why) if not
+#	image_nl.py CASE...	runs each CASE on a socket of its own, in one
+#				process (under emulation each python that
+#				loads the spec costs seconds): prints
+#				"case CASE", why it failed ("# ..."), then
+#				"ok CASE" or "not ok CASE"; exit 1 if any failed
 #
 # Commands and attributes are named as docs/netlink/pxe.yaml names them, so
 # the script follows the contract instead of copying it.
@@ -17,14 +21,18 @@ import errno
 import hashlib
 import sys
 import time
+import traceback
 
 from pxe_ynl import Genl
 
 
+class CaseFailed(Exception):
+    pass
+
+
 def expect(what, got, want):
     if got != want:
-        print(f"# {what}: expected {want!r}, got {got!r}")
-        sys.exit(1)
+        raise CaseFailed(f"{what}: expected {want!r}, got {got!r}")
 
 
 def expect_error(what, result, err, message):
@@ -317,16 +325,35 @@ def case_staged_images_are_capped_at_4096(nl):
     again.close()
 
 
-def main():
-    case = globals().get("case_" + sys.argv[1]) if len(sys.argv) == 2 else None
-    if not case:
-        cases = [n[5:] for n in globals() if n.startswith("case_")]
-        print("usage: image_nl.py CASE; CASE is one of: " + " ".join(cases))
-        return 2
+def run_case(name, case):
+    print(f"case {name}", flush=True)
     nl = Genl()
-    case(nl)
-    nl.close()
-    return 0
+    try:
+        case(nl)
+    except CaseFailed as e:
+        print(f"# {e}")
+        return False
+    except Exception:
+        for line in traceback.format_exc().splitlines():
+            print(f"# {line}")
+        return False
+    finally:
+        nl.close()
+    return True
+
+
+def main():
+    cases = [(n, globals().get("case_" + n)) for n in sys.argv[1:]]
+    if not cases or not all(case for _, case in cases):
+        names = [n[5:] for n in globals() if n.startswith("case_")]
+        print("usage: image_nl.py CASE...; CASE is one of: " + " ".join(names))
+        return 2
+    failed = 0
+    for name, case in cases:
+        ok = run_case(name, case)
+        failed += not ok
+        print(f"{'ok' if ok else 'not ok'} {name}", flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
