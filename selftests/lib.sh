@@ -109,7 +109,12 @@ netns_del_all() {
 	done
 }
 
-log() { printf '%s\n' "$*" | sed 's/^/# /'; }
+log() {	# no program started: a fork costs about a second under KASAN
+	local line
+	while IFS= read -r line; do
+		printf '# %s\n' "$line"
+	done <<<"$*"
+}
 
 # busybox's ping: busybox-static is a dependency, iputils-ping is not.
 ping_from() { local ns=$1; shift; ip netns exec "$ns" busybox ping "$@"; }
@@ -145,6 +150,8 @@ behaviour() {
 	ktap_end_current 0
 	ktap_current=$1
 	log "--- $1"
+	# The console's timestamps then time each behaviour, too.
+	echo "pxe selftest $TEST_NAME: $1" >/dev/kmsg 2>/dev/null || true
 }
 
 # Marks the running behaviour skipped: the reason is required.  A skip

@@ -107,19 +107,19 @@ fault_calibrate() {
 # style, or of the kernel when MODULE is "-"); fails unless exactly one
 # symbol has that name there.
 sym_range() {
-	local func=$1 mod=${2:--} hits line start end
-	hits=$(grep -nF " $func $mod" "$FAULT_SYMS" | grep -E " $func [^ ]+\$") || true
-	if [ -z "$hits" ] || [ "$(printf '%s\n' "$hits" | wc -l)" != 1 ]; then
-		log "no single text symbol $func in ${mod/#-/the kernel}" >&2
-		return 1
-	fi
-	line=${hits%%:*}
-	start=${hits#*:}
-	start=${start%% *}
-	end=$(tail -n +$((line + 1)) "$FAULT_SYMS" |
-		awk -v s="$start" '$1 != s { print $1; exit }')
-	[ -n "$end" ] || return 1
-	echo "0x$start 0x$end"
+	# One awk (each program started is about a second on the debug
+	# kernel under emulation): the symbol's line, then the next address.
+	awk -v f="$1" -v m="${2:--}" '
+		$2 == f && $3 == m { hits++; start = $1; want = 1; next }
+		want && $1 != start { end = $1; want = 0 }
+		END {
+			if (hits != 1 || end == "") {
+				printf "# no single text symbol %s in %s\n", f,
+					(m == "-" ? "the kernel" : m) > "/dev/stderr"
+				exit 1
+			}
+			print "0x" start, "0x" end
+		}' "$FAULT_SYMS"
 }
 
 # fault_target slab|page FUNC [MODULE]: DIR's filter requires FUNC on the
@@ -188,7 +188,7 @@ fault_softirq() {
 count_of() {
 	local out
 	out=$(pxe1 -j "$@")
-	printf '%s' "$out" | json_query 'len(j)'
+	printf '%s' "$out" | jq length
 }
 
 # fault_fired slab|page: the armed failure happened (times went to 0);

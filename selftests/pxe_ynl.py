@@ -17,6 +17,13 @@ if not os.path.isfile(os.path.join(YNL, "lib/ynl.py")):
     sys.exit(f"# {YNL}/lib is missing: run scripts/ksrc ynl "
              "(make -C selftests all does) on the host first")
 sys.path.insert(0, YNL)
+# The library reads the spec with yaml.safe_load, PyYAML's pure-python
+# parser; libyaml's (python3-yaml has it) reads it ten times faster, which
+# under emulation is most of a helper's start.
+import yaml  # noqa: E402
+
+if getattr(yaml, "CSafeLoader", None):
+    yaml.safe_load = lambda stream: yaml.load(stream, Loader=yaml.CSafeLoader)
 # What the helpers use of the library; fuzz_netlink.py takes the spec
 # reader and the family's id from here too.
 from lib import NlError, SpecFamily, YnlFamily  # noqa: E402,F401
