@@ -115,7 +115,7 @@ mac_of() {
 
 # lease_field NS MAC FIELD: one field of MAC's lease in NS ("" if none).
 lease_field() {
-	ip netns exec "$1" "$PXECTL" -j lease show |
+	"$PXECTL" -n "$1" -j lease show |
 		json_query "next((str(l.get('$3', '')) for l in j if l['mac'] == '$2'), '')"
 }
 

@@ -30,10 +30,10 @@ FAILPAGE=/sys/kernel/debug/fail_page_alloc
 FAULT_SYMS=$(mktemp /tmp/pxe-fault-syms.XXXXXX)
 FAULT_REJECT=
 
-fault_dir() {
+fault_dir() {	# fault_dir slab|page: FAULT_DIR (no subshell: forks are dear)
 	case $1 in
-	slab) echo "$FAILSLAB" ;;
-	page) echo "$FAILPAGE" ;;
+	slab) FAULT_DIR=$FAILSLAB ;;
+	page) FAULT_DIR=$FAILPAGE ;;
 	*) log "fault point '$1'?" >&2; return 1 ;;
 	esac
 }
@@ -95,7 +95,7 @@ fault_calibrate() {
 	echo 1 >"$FAILSLAB/times"
 	n1 sh -c 'echo 2 >/proc/self/fail-nth && exec "$@"' sh \
 		"$PXECTL" host add 52:54:00:fa:17:00 ip 192.0.2.1 2>/dev/null || true
-	left=$(cat "$FAILSLAB/times")
+	read -r left <"$FAILSLAB/times"
 	fault_off
 	if [ "$left" = 0 ]; then
 		FAULT_STEP=2
@@ -122,15 +122,27 @@ sym_range() {
 		}' "$FAULT_SYMS"
 }
 
+# fault_range FUNC MODULE: sym_range's answer kept in FAULT_RANGES["FUNC
+# MODULE"] (a test arms the same function many times; each look-up reads
+# every symbol of the kernel).
+declare -A FAULT_RANGES=()
+fault_range() {
+	local r
+	[ -z "${FAULT_RANGES["$1 $2"]:-}" ] || return 0
+	r=$(sym_range "$1" "$2") || return 1
+	FAULT_RANGES["$1 $2"]=$r
+}
+
 # fault_target slab|page FUNC [MODULE]: DIR's filter requires FUNC on the
 # stack and rejects new slabs; the other fault point's filter matches
 # nothing.
 fault_target() {
 	local dir start end rstart=0 rend=0
-	dir=$(fault_dir "$1") || return 1
+	fault_dir "$1" || return 1
+	dir=$FAULT_DIR
 	fault_off
-	read -r start end < <(sym_range "$2" "${3:-[pxe]}") || return 1
-	[ -n "$end" ] || return 1
+	fault_range "$2" "${3:-[pxe]}" || return 1
+	read -r start end <<<"${FAULT_RANGES["$2 ${3:-[pxe]}"]}"
 	[ -z "$FAULT_REJECT" ] || read -r rstart rend <<<"$FAULT_REJECT"
 	echo "$start" >"$dir/require-start"
 	echo "$end" >"$dir/require-end"
@@ -142,7 +154,8 @@ fault_target() {
 # by probability, one by a task's fail-nth (times goes 1 -> 0).
 fault_nth() {
 	local dir
-	dir=$(fault_dir "$1") || return 1
+	fault_dir "$1" || return 1
+	dir=$FAULT_DIR
 	fault_target "$@" || return 1
 	echo 1 >"$dir/times"
 	FAULT_ARMED=$1
@@ -151,33 +164,34 @@ fault_nth() {
 # failing N CMD...: CMD in $ns1, the module's N-th allocation below the
 # armed function fails.  failing_root N CMD...: the same in the initial
 # namespace.
-fault_nth_of() {
+fault_nth_of() {	# fault_nth_of N: sets FAULT_N
 	if [ "$FAULT_ARMED" = slab ]; then
-		echo $((($1 - 1) * FAULT_STEP + 1))
+		FAULT_N=$((($1 - 1) * FAULT_STEP + 1))
 	else
-		echo "$1"
+		FAULT_N=$1
 	fi
 }
 
 failing() {
-	local n
-	n=$(fault_nth_of "$1")
+	fault_nth_of "$1"
 	shift
-	n1 sh -c 'echo "$0" >/proc/self/fail-nth && exec "$@"' "$n" "$@"
+	# The subshell's task marks itself, then becomes ip, which becomes
+	# CMD (ip netns exec does not fork): no shell started in between.
+	(echo "$FAULT_N" >/proc/self/fail-nth && exec ip netns exec "$ns1" "$@")
 }
 
 failing_root() {
-	local n
-	n=$(fault_nth_of "$1")
+	fault_nth_of "$1"
 	shift
-	sh -c 'echo "$0" >/proc/self/fail-nth && exec "$@"' "$n" "$@"
+	(echo "$FAULT_N" >/proc/self/fail-nth && exec "$@")
 }
 
 # fault_softirq slab|page FUNC [MODULE]: the next allocation below FUNC,
 # in any context, fails (once).
 fault_softirq() {
 	local dir
-	dir=$(fault_dir "$1") || return 1
+	fault_dir "$1" || return 1
+	dir=$FAULT_DIR
 	fault_target "$@" || return 1
 	echo 1 >"$dir/times"
 	echo 100 >"$dir/probability"
@@ -195,8 +209,9 @@ count_of() {
 # the fault points go idle.
 fault_fired() {
 	local dir left
-	dir=$(fault_dir "$1") || return 1
-	left=$(cat "$dir/times")
+	fault_dir "$1" || return 1
+	dir=$FAULT_DIR
+	read -r left <"$dir/times"
 	fault_off
 	expect_eq "failures left to inject ($1)" 0 "$left"
 }

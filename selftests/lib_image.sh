@@ -21,13 +21,13 @@ sha_of() { sha256sum "$IMG_DIR/$1" | cut -d' ' -f1; }
 
 # image_field NS NAME FIELD: one field of image NAME in NS ("" if absent).
 image_field() {
-	ip netns exec "$1" "$PXECTL" -j image show |
+	"$PXECTL" -n "$1" -j image show |
 		json_query "next((str(i.get('$3', '')) for i in j if i.get('name') == '$2'), '')"
 }
 
 # image_names NS: the names of NS's images, sorted, space-separated.
 image_names() {
-	ip netns exec "$1" "$PXECTL" -j image show |
+	"$PXECTL" -n "$1" -j image show |
 		json_query "' '.join(sorted(i['name'] for i in j))"
 }
 

@@ -69,6 +69,29 @@ behaviour debug_dumps_netlink_messages
 err=$(pxe1 -d link show 2>&1 >/dev/null)
 [[ $err == *"NETLINK MESSAGE"* ]] || { log "pxectl -d stderr: $err"; false; }
 
+behaviour netns_option_acts_in_the_named_namespace
+# What `ip netns exec NS pxectl` sees, without ip (lib.sh's pxe1 uses -n).
+ip netns exec "$ns1" "$PXECTL" link add dev d4
+expect_eq "link show -n" "$(ip netns exec "$ns1" "$PXECTL" -j link show)" \
+	"$("$PXECTL" -n "$ns1" -j link show)"
+expect_eq "link show --netns" "$(ip netns exec "$ns1" "$PXECTL" link show)" \
+	"$("$PXECTL" --netns "$ns1" link show)"
+"$PXECTL" -n "$ns1" link del dev d4
+expect_eq "d4 after link del -n" "" \
+	"$(ip netns exec "$ns1" "$PXECTL" -j link show | jq -r '.[] | select(.dev == "d4") | .dev')"
+expect_eq "links of the initial namespace named d4" 0 \
+	"$("$PXECTL" -j link show | jq '[.[] | select(.dev == "d4")] | length')"
+
+behaviour netns_option_errors_are_named
+expect_error "pxectl: cannot enter network namespace 'pxe-no-such-netns': No such file or directory" \
+	pxe0 -n pxe-no-such-netns link show
+expect_error "pxectl: 'a/b' is not a network namespace name" pxe0 -n a/b link show
+expect_error "pxectl: '..' is not a network namespace name" pxe0 --netns .. link show
+expect_error "pxectl: '' is not a network namespace name" pxe0 -n '' link show
+expect_error "pxectl: option '-n' needs a network namespace NAME" pxe0 -n
+expect_error "pxectl: cannot enter network namespace '$ns1': Operation not permitted" \
+	"${NOBODY[@]}" "$PXECTL" -n "$ns1" link show
+
 behaviour batch_applies_every_line
 cat >"$batch" <<'CONF'
 # a whole configuration is a list of commands
