@@ -45,7 +45,7 @@ head -c 3000 /dev/urandom >"$DIR/small.bin"
 head -c 300000 /dev/urandom >"$DIR/mid.bin"
 pxe1 image load small.bin "$DIR/small.bin" >/dev/null
 pxe1 image load mid.bin "$DIR/mid.bin" >/dev/null
-server_mac=$(ip -n "$ns1" -j link show dev srv0 | json_query 'j[0]["address"]')
+server_mac=$(ip -n "$ns1" -j link show dev srv0 | jq -er '.[0].address')
 
 # The fuzzer's verdict is given last: the real clients are tried after
 # findings too.
@@ -65,8 +65,8 @@ printf '%s\n' "$stats" | json_query '", ".join(f"{k} {v}" for k, v in j[0].items
 # pool_has_room: the fuzzer's clients (any chaddr a mutation made) may
 # hold every address; their offers and 30 s leases run out.
 pool_has_room() {
-	pxe1 -j pool show | json_query 'next(p for p in j if p["name"] == "lan")' >"$DIR/pool.json"
-	[ "$(json_query 'j["used"] < j["size"]' <"$DIR/pool.json")" = True ]
+	pxe1 -j pool show | jq -ec '.[] | select(.name == "lan")' >"$DIR/pool.json" &&
+		jq -e '.used < .size' "$DIR/pool.json" >/dev/null
 }
 wait_room() {
 	for _ in $(seq 600); do

@@ -246,14 +246,29 @@ print(json.dumps(r) if isinstance(r, (list, dict)) else r)' "$1"
 # links_json NS: the links of a namespace, as pxectl -j prints them.
 links_json() { "$PXECTL" -n "$1" -j link show; }
 
-# link_field NS DEV FIELD: one field of DEV's link in NS ("" if no link).
+# json_pick KEY VALUE FIELD < JSON_ARRAY: FIELD of the first object whose KEY
+# is VALUE ("" if none); fails on input that is not JSON.
+json_pick() {
+	jq -er --arg k "$1" --arg v "$2" --arg f "$3" \
+		'[.[] | select(.[$k] == $v)][0][$f] // "" | tostring'
+}
+
+# json_names KEY < JSON_ARRAY: every object's KEY, sorted, space-separated.
+json_names() { jq -er --arg k "$1" '[.[][$k]] | sort | join(" ")'; }
+
+# link_field NS DEV FIELD: one field of DEV's link in NS ("" if no link);
+# fails when pxectl does.
 link_field() {
-	links_json "$1" | json_query "next((str(l.get('$3', '')) for l in j if l.get('dev') == '$2'), '')"
+	local out
+	out=$(links_json "$1") || return 1
+	json_pick dev "$2" "$3" <<<"$out"
 }
 
 # link_devs NS: the devices with a link in NS, sorted, space-separated.
 link_devs() {
-	links_json "$1" | json_query "' '.join(sorted(l['dev'] for l in j))"
+	local out
+	out=$(links_json "$1") || return 1
+	json_names dev <<<"$out"
 }
 
 # stat_of NS NAME: one counter of NS's server (see pxectl stats).

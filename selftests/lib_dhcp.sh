@@ -110,16 +110,24 @@ sys.exit(0 if s <= a <= e else 1)' "$1" "$2" "$3" || {
 
 # mac_of NS DEV
 mac_of() {
-	ip -n "$1" -j link show dev "$2" | json_query 'j[0]["address"]'
+	local out
+	out=$(ip -n "$1" -j link show dev "$2") || return 1
+	jq -er '.[0].address' <<<"$out"
 }
 
 # lease_field NS MAC FIELD: one field of MAC's lease in NS ("" if none).
 lease_field() {
-	"$PXECTL" -n "$1" -j lease show |
-		json_query "next((str(l.get('$3', '')) for l in j if l['mac'] == '$2'), '')"
+	local out
+	out=$("$PXECTL" -n "$1" -j lease show) || return 1
+	json_pick mac "$2" "$3" <<<"$out"
 }
 
-lease_gone() { [ -z "$(lease_field "$1" "$2" ip)" ]; }
+# lease_gone NS MAC: MAC has no lease in NS (fails when the query does).
+lease_gone() {
+	local ip
+	ip=$(lease_field "$1" "$2" ip) || return 1
+	[ -z "$ip" ]
+}
 
 # monitor_event FILE EVENT MAC FIELD: FIELD of the first EVENT for MAC in
 # a `pxectl -j monitor` output ("" if none).

@@ -21,14 +21,16 @@ sha_of() { sha256sum "$IMG_DIR/$1" | cut -d' ' -f1; }
 
 # image_field NS NAME FIELD: one field of image NAME in NS ("" if absent).
 image_field() {
-	"$PXECTL" -n "$1" -j image show |
-		json_query "next((str(i.get('$3', '')) for i in j if i.get('name') == '$2'), '')"
+	local out
+	out=$("$PXECTL" -n "$1" -j image show) || return 1
+	json_pick name "$2" "$3" <<<"$out"
 }
 
 # image_names NS: the names of NS's images, sorted, space-separated.
 image_names() {
-	"$PXECTL" -n "$1" -j image show |
-		json_query "' '.join(sorted(i['name'] for i in j))"
+	local out
+	out=$("$PXECTL" -n "$1" -j image show) || return 1
+	json_names name <<<"$out"
 }
 
 # poll_memory_used NS BYTES: image memory reaches BYTES within 10 s (a
