@@ -17,6 +17,8 @@
 #                        SECONDS=N each (default 60), on KVER (default: the
 #                        debug kernel, else 6.1): docs/fuzzing-vm.md
 #   make sparse KVER=..  sparse, failing on any warning (or: make C=1)
+#   make deb             Debian packages pxe-dkms and pxectl in build/deb/
+#                        (docs/packaging.md)
 
 TOP := $(CURDIR)
 KERNELS := $(shell $(TOP)/scripts/kernels 2>/dev/null)
@@ -43,7 +45,7 @@ STYLE_SRCS := $(filter-out $(KMOD_GEN),$(MOD_SRCS))
 KBUILD_ARGS := W=1
 
 .PHONY: all module ctl modules-all kbuild sparse style deps ksrc regen check fuzz fuzz-vm \
-	demo bench install clean debug-kernel
+	demo bench install clean debug-kernel deb
 
 all: module ctl
 
@@ -119,6 +121,10 @@ demo: deps
 bench:
 	@$(TOP)/scripts/install-deps bench
 	@$(TOP)/scripts/bench
+
+# Built in a copy of the tree (build/deb/src): the checkout stays clean.
+deb:
+	@$(TOP)/scripts/deb
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
