@@ -586,10 +586,15 @@ static void w_ia_na(struct writer *w, u32 iaid, const struct dhcp6_ia_reply *ia)
 	opt_close(w, start);
 }
 
+/* At most @max of the @n entries given. */
+static unsigned int capped(unsigned int n, unsigned int max)
+{
+	return n < max ? n : max;
+}
+
 static void w_boot_options(struct writer *w, const struct dhcp6_reply *reply)
 {
-	unsigned int i, n = min_t(unsigned int, reply->n_boot_params,
-				  DHCP6_BOOT_PARAMS_MAX);
+	unsigned int i, n = capped(reply->n_boot_params, DHCP6_BOOT_PARAMS_MAX);
 	size_t start;
 
 	if (reply->pxe) {
@@ -614,7 +619,7 @@ static int build_message(const struct dhcp6_request *req,
 			 const struct dhcp6_reply *reply, u8 *buf, size_t size)
 {
 	struct writer w = { .p = buf, .cap = size };
-	unsigned int n_dns = min_t(unsigned int, reply->n_dns, DHCP6_DNS_MAX);
+	unsigned int n_dns = capped(reply->n_dns, DHCP6_DNS_MAX);
 
 	w_u8(&w, reply->type);
 	w_u8(&w, req->xid >> 16);
@@ -692,7 +697,7 @@ int dhcp6_build_reply(const struct dhcp6_request *req,
 {
 	const u8 *msg = req->msg;
 	size_t len = req->msg_len;
-	size_t cap = min_t(size_t, size, OPT_LEN_MAX);
+	size_t cap = size < OPT_LEN_MAX ? size : OPT_LEN_MAX;
 	struct relay_level lvl;
 	size_t hdrs = 0;
 	unsigned int i;

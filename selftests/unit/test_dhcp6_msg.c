@@ -113,14 +113,6 @@ static const u8 relayed_twice[] = {
 	OPT(9, 90), RELAYED_SOLICIT,
 };
 
-/* A message from bytes given in place, in @buf (which outlives the test). */
-#define MSG(buf, ...) ({						\
-	static const u8 __m[] = { __VA_ARGS__ };			\
-	_Static_assert(sizeof(__m) <= sizeof(buf), "MSG too long");	\
-	memcpy(buf, __m, sizeof(__m));					\
-	sizeof(__m);							\
-})
-
 static int parse_msg(const u8 *m, size_t n, struct dhcp6_request *req)
 {
 	return dhcp6_parse(m, n, req);
@@ -631,7 +623,7 @@ TEST(refuse_duid_too_short)
 static size_t solicit_with_duid(u8 *b, u16 code, size_t len)
 {
 	b[0] = DHCP6_SOLICIT;
-	b[1] = b[2] = b[3] = 0;
+	memset(b + 1, 0, 3);
 	put_unaligned_be16(code, b + 4);
 	put_unaligned_be16(len, b + 6);
 	memset(b + 8, 0xd0, len);

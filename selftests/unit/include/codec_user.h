@@ -53,9 +53,6 @@ static inline void put_unaligned_be32(u32 v, void *p)
 #ifndef min
 #define min(a, b)	((a) < (b) ? (a) : (b))
 #endif
-#ifndef min_t
-#define min_t(type, a, b)	((type)(a) < (type)(b) ? (type)(a) : (type)(b))
-#endif
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
