@@ -5,17 +5,10 @@
  * client has to be able to read what we send).
  */
 #include <arpa/inet.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "dhcp_msg.c"
-
-#define FUZZ_ASSERT(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond); \
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz_assert.h"
 
 /*
  * The reply's knobs come from the xid, which the parser ignores: the
