@@ -24,8 +24,6 @@
 #   |   image hello.bin            |       |                              |
 #   +------------------------------+       +------------------------------+
 set -e
-# The packaged pxectl, not the checkout's.
-PXECTL=/usr/sbin/pxectl
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_dhcp.sh"
 
@@ -100,6 +98,8 @@ behaviour both_packages_install
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${DEBS[@]}" \
 	>"$WORK/apt.log" 2>&1 || { sed 's/^/#   /' "$WORK/apt.log" | tail -n 40; false; }
 expect_eq "installed" "ii ii" "$(dpkg-query -W -f='${db:Status-Abbrev}' pxe-dkms pxectl | tr -s ' ' | sed 's/ $//')"
+# From here on the packaged pxectl, not the checkout's.
+PXECTL=/usr/sbin/pxectl
 
 behaviour dkms_built_the_module_for_the_running_kernel
 dkms status -m pxe -v "$VERSION" -k "$(uname -r)" | tee "$WORK/dkms" | sed 's/^/# /'
