@@ -201,8 +201,8 @@ fault_softirq() {
 # in $ns1 lists; fails when the command does.
 count_of() {
 	local out
-	out=$(pxe1 -j "$@")
-	printf '%s' "$out" | jq length
+	out=$(pxe1 -j "$@") || return 1
+	jq -e length <<<"$out"
 }
 
 # fault_fired slab|page: the armed failure happened (times went to 0);
