@@ -15,7 +15,8 @@
 # Not in `make check` yet (selftests/Makefile leaves it out): it needs the
 # packages in build/deb/ and a DKMS build under emulation.  By hand:
 #
-#   make deb && selftests/vm-run -k KVER -- selftests/package_installs_and_serves.sh
+#   make deb && selftests/vm-run -k KVER --no-module --timeout 2400 -- \
+#	selftests/package_installs_and_serves.sh
 #
 #   +------------------------------+       +------------------------------+
 #   | init namespace: pxe.service  |       | $ns2 (client)                |
