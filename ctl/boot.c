@@ -199,7 +199,8 @@ static int boot_add(int argc, char *argv[])
 		return 1;
 	if (pxe_request("boot add", msg, print_id, &printed))
 		return 1;
-	if (!printed) {
+	/* A request "apply" kept, not sent, has no id yet. */
+	if (!printed && !pxe_record) {
 		pxe_error("boot add", "kernel reply has no rule id (%s)",
 			  SAME_RELEASE_HINT);
 		return 1;

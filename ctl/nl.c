@@ -572,8 +572,15 @@ out:
 	return ret;
 }
 
+struct nl_msg **pxe_record;
+
 int pxe_request(const char *what, struct nl_msg *msg, reply_fn fn, void *arg)
 {
+	if (pxe_record) {
+		nlmsg_free(*pxe_record);
+		*pxe_record = msg;
+		return 0;
+	}
 	return request(what, msg, fn, arg, 0);
 }
 

@@ -4,6 +4,7 @@
  *
  *	pxectl [-j] [-d] [-n NETNS] OBJECT COMMAND [ARGS]
  *	pxectl [-j] [-d] [-n NETNS] -b FILE
+ *	pxectl [-d] [-n NETNS] apply [--dry-run] FILE
  */
 #define _GNU_SOURCE	/* setns() */
 #include <ctype.h>
@@ -41,6 +42,7 @@ static const struct command objects[] = {
 	{ "stats", stats_main, "counters of DHCP, TFTP and the image store" },
 	{ "settings", settings_main, "limits: image memory, TFTP sessions, blksize" },
 	{ "monitor", monitor_main, "print events until interrupted" },
+	{ "apply", apply_main, "make the server hold what a configuration file says" },
 	{ "help", help_main, "show this help; 'help OBJECT' lists an object's commands" },
 	{}
 };
@@ -52,6 +54,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: pxectl [OPTIONS] OBJECT COMMAND [ARGS]\n"
 		"       pxectl [OPTIONS] -b FILE\n"
+		"       pxectl [OPTIONS] apply [--dry-run] FILE\n"
 		"\n"
 		"Objects:\n");
 	for (object = objects; object->name; object++)
@@ -92,6 +95,17 @@ void usage_commands(FILE *out, const char *object,
 bool batch_reads_stdin(void)
 {
 	return batch_name && !strcmp(batch_name, "-");
+}
+
+bool batch_running(void)
+{
+	return batch_name;
+}
+
+void batch_where(const char *name, unsigned long line)
+{
+	batch_name = name;
+	batch_line = line;
 }
 
 void pxe_error(const char *what, const char *fmt, ...)
@@ -263,7 +277,7 @@ static int reserve_words(char ***words, size_t *size, size_t count)
  * quotes keep blanks and '#' in a word, and in quotes a backslash takes the
  * next character as it is.  Returns the number of words or -errno.
  */
-static int split_words(char *line, char ***words, size_t *size)
+int split_words(char *line, char ***words, size_t *size)
 {
 	char *in = line, *out;
 	size_t count = 0;

@@ -52,6 +52,16 @@ void usage_commands(FILE *out, const char *object,
 
 /* True while "-b -" runs: standard input holds the commands. */
 bool batch_reads_stdin(void);
+/* True while a batch runs. */
+bool batch_running(void);
+/* From now on errors name FILE:LINE (NULL: nothing). */
+void batch_where(const char *name, unsigned long line);
+/*
+ * Splits @line in place into words as batch files are; *@words (of *@size
+ * entries, grown as needed) ends with NULL.  Returns the count or -errno
+ * (-EINVAL: an unterminated double quote).
+ */
+int split_words(char *line, char ***words, size_t *size);
 
 /* Prints "pxectl: [FILE:LINE: ][WHAT: ]MESSAGE" to stderr. */
 void pxe_error(const char *what, const char *fmt, ...)
@@ -110,6 +120,13 @@ struct nl_msg *pxe_msg_new(uint8_t cmd, int flags);
  * Returns 0, or -1 after printing an error naming @what.
  */
 int pxe_request(const char *what, struct nl_msg *msg, reply_fn fn, void *arg);
+
+/*
+ * While set (by "apply", which checks a whole file before it changes
+ * anything), pxe_request() sends nothing: it keeps @msg in *pxe_record,
+ * freeing the one kept before, and returns 0.
+ */
+extern struct nl_msg **pxe_record;
 
 /*
  * pxe_request() for a request whose refusal with errno @answer is an answer,
@@ -284,5 +301,6 @@ int image_main(int argc, char *argv[]);
 int stats_main(int argc, char *argv[]);
 int settings_main(int argc, char *argv[]);
 int monitor_main(int argc, char *argv[]);
+int apply_main(int argc, char *argv[]);
 
 #endif /* PXECTL_H */

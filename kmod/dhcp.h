@@ -29,7 +29,6 @@
 #include "pxe.h"
 
 #define PXE_POOL_MAX_SIZE	65536
-#define PXE_LEASE_TIME_DEFAULT	3600
 #define PXE_OFFER_HOLD		(60 * HZ)
 #define PXE_DECLINE_HOLD	(600 * HZ)
 #define PXE_EXPIRY_PERIOD	HZ

@@ -134,10 +134,11 @@ ip2 addr add "$addr/24" dev cli0
 n2 timeout 120 busybox tftp -g -b 1468 -r hello.bin -l "$WORK/hello.bin" 10.0.5.1
 cmp "$IMAGES/hello.bin" "$WORK/hello.bin"
 
-behaviour reload_before_pxectl_apply_stops_at_an_existing_object
-# A batch adds objects: until `pxectl apply`, a reload fails at the first
-# one and leaves the server as it was (docs/packaging.md).
-! unit_run reload || false
+behaviour reload_applies_the_changed_file_in_place
+# `pxectl apply`: the pool's new lease time, the lease kept.
+sed -i 's/lease 600/lease 900/' /etc/pxe/pxe.conf
+unit_run reload
+expect_eq "lease time after the reload" 900 "$(pxe0 -j pool show | jq -r '.[0].lease')"
 expect_eq "lease of $mac after the reload" "$addr" "$(lease_ip "$mac")"
 
 behaviour stop_saves_the_leases_and_unloads

@@ -6,10 +6,14 @@ packets) and says exactly what came back.
 
   tftp_client.py get HOST NAME OUT [--blksize N] [--tsize] [--windowsize N]
                  [--mode octet|netascii] [--ack-delay SECS] [--started FILE]
+                 [--pause-at N --paused FILE --resume FILE]
       Download NAME (RFC 1350 + 2347/2348/2349/7440) into OUT; exit 0 once
       the last block is received and acknowledged.  --ack-delay sleeps before
       each ACK (a slow client); --started FILE is created when the first
-      DATA arrives.  Prints "blocks N bytes N dups N".
+      DATA arrives.  --pause-at holds the ACK of block N: FILE --paused is
+      created then, and the download goes on once FILE --resume exists (the
+      server resends block N meanwhile: keep the pause under its give-up
+      time).  Prints "blocks N bytes N dups N".
 
   tftp_client.py send HOST HEX [--port P] [--wait SECS]
       Send one datagram (hex bytes) from a fresh port and print the first
@@ -83,6 +87,15 @@ def cmd_send(args):
         # A session was started: end it rather than let it time out.
         sock.sendto(struct.pack("!HH", ERROR, 0) + b"test done\0", peer)
     return 0
+
+
+def pause(args):
+    open(args.paused, "w").close()
+    end = time.monotonic() + 120
+    while not os.path.exists(args.resume):
+        if time.monotonic() > end:
+            raise SystemExit("no %s after 120 s of pause" % args.resume)
+        time.sleep(0.05)
 
 
 def cmd_get(args):
@@ -169,6 +182,8 @@ def cmd_get(args):
         out.write(payload)
         expected += 1
         in_window += 1
+        if args.pause_at and expected - 1 == args.pause_at:
+            pause(args)
         last = len(payload) < blksize
         if last or in_window >= window:
             ack(expected - 1)
@@ -272,6 +287,9 @@ def main():
     get.add_argument("--started")
     get.add_argument("--retries", type=int, default=10)
     get.add_argument("--linger", type=float, default=0)
+    get.add_argument("--pause-at", type=int, default=0)
+    get.add_argument("--paused")
+    get.add_argument("--resume")
     send = sub.add_parser("send")
     send.add_argument("host")
     send.add_argument("hex")

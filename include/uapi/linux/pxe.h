@@ -16,6 +16,7 @@
 #define PXE_IMAGE_CHUNK_MAX	65000
 #define PXE_DNS_MAX		8
 #define PXE_BOOT_PRIO_DEFAULT	100
+#define PXE_LEASE_TIME_DEFAULT	3600
 
 /**
  * enum pxe_lease_state - The state of a lease, in lease-state.
