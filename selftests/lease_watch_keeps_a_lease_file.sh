@@ -239,7 +239,10 @@ lacks "$file" "$(mac 6)"
 kill -TERM "$WATCH_PID"
 watch_end "$WATCH_PID"
 expect_eq "exit status after SIGTERM" 0 "$WATCH_RC"
-holds "$file" "$(mac 6)"
+holds "$file" "$(mac 6)" || {
+	log "no lease of $(mac 6) in the last write: $(cat "$file")"
+	false
+}
 matches_show "$file"
 expect_eq "stderr of the watch" "" "$(cat "$WATCH_ERR")"
 
@@ -250,7 +253,10 @@ lacks "$file" "$(mac 7)"
 kill -INT "$WATCH_PID"
 watch_end "$WATCH_PID"
 expect_eq "exit status after SIGINT" 0 "$WATCH_RC"
-holds "$file" "$(mac 7)"
+holds "$file" "$(mac 7)" || {
+	log "no lease of $(mac 7) in the last write: $(cat "$file")"
+	false
+}
 
 behaviour file_that_cannot_be_written_at_start_is_an_error
 expect_error "pxectl: lease watch: cannot write '$WORK/missing/leases.json.tmp': No such file or directory" \
