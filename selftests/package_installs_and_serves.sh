@@ -4,8 +4,10 @@
 # The Debian packages as an admin uses them (docs/packaging.md): both .deb
 # files of `make deb` install, DKMS builds pxe.ko for the running kernel,
 # and pxe.service's commands load it, apply /etc/pxe/pxe.conf, serve a
-# udhcpc client and a TFTP download, save the leases and unload the module
-# at stop, and bring the leases back at the next start.
+# udhcpc client and a TFTP download, apply a changed file on reload, keep
+# the lease file current (the writer, its last write at stop), unload the
+# module at stop, and bring the leases back at the next start, also after
+# the writer was killed and the module removed without a stop.
 #
 # The guests' PID 1 is selftests/vm-init, not systemd, so unit_run runs
 # the unit's commands the way systemd would (its order, Environment=,
@@ -46,19 +48,28 @@ cleanup_test() {
 # unit_keys KEY: the values of the unit's KEY= lines, in order.
 unit_keys() { sed -n "s/^$1=//p" "$UNIT"; }
 
-# unit_exec KEY...: each KEY= command of the unit, in order, as systemd runs
-# it: "$$" is a "$", an unbraced $VAR is split into words (eval does both),
-# a failure ends the phase unless the command starts with "-".
+# unit_exec [--main] KEY...: each KEY= command of the unit, in order, as
+# systemd runs it: "$$" is a "$", %S is /var/lib, an unbraced $VAR is
+# split into words (eval does both), a failure ends the phase unless the
+# command starts with "-".  --main: the service's main process (Type=exec),
+# left running in the background as $MAIN_PID.
+MAIN_PID=""
 unit_exec() {
-	local key cmd ignore caps
+	local key cmd ignore caps main=0
+	[ "$1" != --main ] || { main=1; shift; }
 	caps=$(unit_keys CapabilityBoundingSet | tr 'A-Z ' 'a-z\n' |
 		sed 's/^cap_/+/' | paste -sd, -)
 	for key in "$@"; do
 		while IFS= read -r cmd; do
 			ignore=0
 			[ "${cmd#-}" = "$cmd" ] || { ignore=1; cmd=${cmd#-}; }
+			cmd=${cmd//%S//var/lib}
 			log "$key=$cmd"
-			if ! (umask 077; eval setpriv --bounding-set "-all,$caps" --no-new-privs \
+			if [ $main = 1 ]; then
+				(umask 077; eval exec setpriv --bounding-set "-all,$caps" \
+					--no-new-privs "${cmd//\$\$/\$}") &
+				MAIN_PID=$!
+			elif ! (umask 077; eval setpriv --bounding-set "-all,$caps" --no-new-privs \
 				"${cmd//\$\$/\$}"); then
 				[ $ignore = 1 ] || return 1
 			fi
@@ -67,15 +78,32 @@ unit_exec() {
 }
 
 # unit_run start|stop|reload: that phase of the unit; a failed start runs
-# ExecStopPost= as systemd does.
+# ExecStopPost= as systemd does.  Start waits for the lease writer's first
+# write; stop is systemd's SIGTERM to it, which must end it with status 0.
 unit_run() {
+	local rc=0
 	install -d -m 0700 "$STATE"
 	eval "export $(unit_keys Environment)"
 	export STATE_DIRECTORY=$STATE
 	case $1 in
-	start) unit_exec ExecStartPre ExecStart ExecStartPost ||
-		{ unit_exec ExecStopPost; return 1; } ;;
-	stop) unit_exec ExecStop ExecStopPost ;;
+	start)
+		rm -f "$WORK/started"
+		touch "$WORK/started"
+		unit_exec ExecStartPre || { unit_exec ExecStopPost; return 1; }
+		unit_exec --main ExecStart
+		wait_until 30 test "$STATE/leases.json" -nt "$WORK/started" || {
+			log "the lease writer wrote no $STATE/leases.json"
+			return 1
+		}
+		kill -0 "$MAIN_PID" || { log "the lease writer ended"; return 1; } ;;
+	stop)
+		if [ -n "$MAIN_PID" ]; then
+			kill -TERM "$MAIN_PID"
+			wait "$MAIN_PID" || rc=$?
+			MAIN_PID=""
+		fi
+		unit_exec ExecStopPost
+		[ $rc = 0 ] || { log "the lease writer ended with $rc at SIGTERM"; return 1; } ;;
 	reload) unit_exec ExecReload ;;
 	esac
 }
@@ -147,7 +175,7 @@ unit_run stop
 expect_eq "saved lease of $mac" "$addr" \
 	"$(json_query "next((l['ip'] for l in j if l['mac'] == '$mac'), '')" <"$STATE/leases.json")"
 expect_eq "lease file mode" 600 "$(stat -c %a "$STATE/leases.json")"
-[ ! -e "$STATE/leases.json.new" ]
+[ ! -e "$STATE/leases.json.tmp" ]
 
 behaviour start_restores_the_leases
 unit_run start
@@ -155,6 +183,26 @@ expect_eq "restored lease of $mac" "$addr" "$(lease_ip "$mac")"
 ip2 addr flush dev cli0
 udhcpc_once "$ns2" cli0 "$WORK/again"
 expect_eq "address of $mac after the restart" "$addr" "$(env_of "$WORK/again.bound" ip)"
+
+behaviour kill_rmmod_and_start_bring_the_leases_back
+# A reboot's worth of loss: the writer killed, the module gone, no stop.
+ip2 addr flush dev cli0
+ip2 link set cli0 address 02:00:00:00:05:02
+udhcpc_once "$ns2" cli0 "$WORK/new"
+addr2=$(env_of "$WORK/new.bound" ip)
+wait_until 10 grep -q '"02:00:00:00:05:02"' "$STATE/leases.json"
+kill -KILL "$MAIN_PID"
+wait "$MAIN_PID" 2>/dev/null || true
+MAIN_PID=""
+rmmod pxe
+unit_run start
+expect_eq "lease of 02:00:00:00:05:02 after kill, rmmod and start" "$addr2" \
+	"$(lease_ip 02:00:00:00:05:02)"
+expect_eq "lease of $mac after kill, rmmod and start" "$addr" "$(lease_ip "$mac")"
+ip2 addr flush dev cli0
+udhcpc_once "$ns2" cli0 "$WORK/new-again"
+expect_eq "address of 02:00:00:00:05:02 after the restart" "$addr2" \
+	"$(env_of "$WORK/new-again.bound" ip)"
 
 behaviour failed_start_unloads_the_module
 unit_run stop
