@@ -144,7 +144,7 @@ EOF
 	# until the reload ended), which ends with the old bytes; the lease
 	# kept.
 	cp "$IMAGES/hello.bin" "$WORK/hello.old"
-	n2 timeout 300 "$PYTHON" "$TOP/selftests/tftp_client.py" get 10.0.5.1 hello.bin \
+	n2 timeout 300 "$PYTHON" "$SELFTESTS/tftp_client.py" get 10.0.5.1 hello.bin \
 		"$WORK/during" --blksize 1432 --pause-at 50 \
 		--paused "$WORK/paused" --resume "$WORK/resume" >/dev/null &
 	get_pid=$!
