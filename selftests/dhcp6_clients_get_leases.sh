@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A real DHCPv6 client (ISC dhclient -6) gets an address from an IPv6 pool
+# with the DNS servers and lifetimes configured; the lease shows its DUID,
+# IAID and MAC; the renewal at T1 keeps the address; a release frees it;
+# the monitor reports the offer and the ack; the server's DUID is the
+# link's DUID-LL.
+#
+#   +------------------------------+       +------------------------------+
+#   | $ns1 (server)                |       | $ns2 (client)                |
+#   |   srv0 10.0.1.1/24 ----------+-veth--+-- cli0 (fe80::, from DHCPv6) |
+#   |        fd00:1::1/64          |       |                              |
+#   |   pxe link, pool "lan6"      |       |                              |
+#   |   fd00:1::100..fd00:1::1ff   |       |                              |
+#   +------------------------------+       +------------------------------+
+set -e
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_dhcp.sh"
+source "$(dirname "$0")/lib_dhcp6.sh"
+
+cleanup_test() {
+	[ ! -e "$WORK/dhclient6.pid" ] || kill "$(cat "$WORK/dhclient6.pid")" 2>/dev/null || true
+	dhcp_lib_cleanup
+}
+
+ensure_module
+dhcp6_pair
+mac=$(mac_of "$ns2" cli0)
+srv_mac=$(mac_of "$ns1" srv0)
+# T1 = 10 s: dhclient renews within the test.
+pxe1 pool add lan6 dev srv0 range6 fd00:1::100 fd00:1::1ff \
+	dns fd00:1::53,fd00:1::54 lease 20
+monitor_start "$ns1" "$WORK/monitor.json"
+
+behaviour pool_show_prints_the_ipv6_range_and_dns
+expect_eq "pool start6" fd00:1::100 "$(pxe1 -j pool show lan6 | json_query 'j[0]["start6"]')"
+expect_eq "pool end6" fd00:1::1ff "$(pxe1 -j pool show lan6 | json_query 'j[0]["end6"]')"
+expect_eq "pool dns6" fd00:1::53,fd00:1::54 "$(pxe1 -j pool show lan6 | json_query 'j[0]["dns6"]')"
+expect_eq "pool size" 256 "$(pxe1 -j pool show lan6 | json_query 'j[0]["size"]')"
+
+behaviour dhclient6_gets_address_dns_and_lifetimes
+dhclient6 -1 cli0 || { sed 's/^/#   /' "$WORK/dhclient6.log"; false; }
+addr=$(env_of "$WORK/dhclient6.BOUND6" new_ip6_address)
+log "dhclient -6: $addr"
+ip6_in "$addr" fd00:1::100 fd00:1::1ff
+expect_eq "dhclient dns" "fd00:1::53 fd00:1::54" \
+	"$(env_of "$WORK/dhclient6.BOUND6" new_dhcp6_name_servers)"
+expect_eq "dhclient valid lifetime" 20 "$(env_of "$WORK/dhclient6.BOUND6" new_max_life)"
+expect_eq "dhclient preferred lifetime" 20 "$(env_of "$WORK/dhclient6.BOUND6" new_preferred_life)"
+expect_eq "lease state of $mac" bound "$(lease_field "$ns1" "$mac" state)"
+expect_eq "lease ip6 of $mac" "$addr" "$(lease_field "$ns1" "$mac" ip6)"
+expect_eq "lease pool of $mac" lan6 "$(lease_field "$ns1" "$mac" pool)"
+expect_eq "lease iaid of $mac" "$(env_of "$WORK/dhclient6.BOUND6" new_iaid | hex_bytes)" \
+	"$(printf '%08x' "$(lease_field "$ns1" "$mac" iaid)")"
+duid=$(lease_field "$ns1" "$mac" duid)
+log "client DUID: $duid"
+[ -n "$duid" ]
+expect_eq "pool used" 1 "$(pxe1 -j pool show lan6 | json_query 'j[0]["used"]')"
+
+behaviour server_duid_is_the_links_duid_ll
+# DUID-LL (RFC 8415 11.4): type 3, hardware type 1, the MAC.
+expect_eq "server id" "00030001$(hex_bytes <<<"$srv_mac")" \
+	"$(env_of "$WORK/dhclient6.BOUND6" new_dhcp6_server_id | hex_bytes)"
+
+behaviour monitor_reports_offer_and_ack_with_mac_and_address
+for event in lease-offer lease-ack; do
+	wait_until 5 grep -q "\"$event\"" "$WORK/monitor.json"
+	expect_eq "address in the $event event for $mac" "$addr" \
+		"$(monitor_event "$WORK/monitor.json" "$event" "$mac" addr6)"
+done
+
+behaviour dhclient6_renew_keeps_the_address
+wait_until 30 test -e "$WORK/dhclient6.RENEW6"
+expect_eq "address after renew" "$addr" "$(env_of "$WORK/dhclient6.RENEW6" new_ip6_address)"
+expect_eq "lease state after renew" bound "$(lease_field "$ns1" "$mac" state)"
+[ "$(stat_of "$ns1" dhcp6_rx_renew)" -ge 1 ]
+
+behaviour dhclient6_release_frees_the_lease
+dhclient6 -r cli0
+rm -f "$WORK/dhclient6.pid"
+wait_until 15 lease6_gone "$ns1" "$mac"
+expect_eq "pool used after release" 0 "$(pxe1 -j pool show lan6 | json_query 'j[0]["used"]')"
+wait_until 5 grep -q '"lease-release"' "$WORK/monitor.json"
+
+behaviour counters_name_each_message
+expect_eq "solicits" 1 "$(stat_of "$ns1" dhcp6_rx_solicit)"
+expect_eq "advertises" 1 "$(stat_of "$ns1" dhcp6_tx_advertise)"
+expect_eq "requests" 1 "$(stat_of "$ns1" dhcp6_rx_request)"
+expect_eq "releases" 1 "$(stat_of "$ns1" dhcp6_rx_release)"
+expect_eq "malformed" 0 "$(stat_of "$ns1" dhcp6_drop_malformed)"
