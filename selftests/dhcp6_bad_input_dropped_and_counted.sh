@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Each malformed DHCPv6 frame (IPv6 payload length, UDP length, extension
+# header, checksum, truncated or broken message, another server's id) is
+# dropped without a reply and counted once under its own reason; the
+# server answers a good Solicit before and after.  selftests/dhcp6_send.py
+# crafts frames broken in exactly one way with scapy.
+#
+#   +------------------------------+       +------------------------------+
+#   | $ns1 (server)                |       | $ns2 (client)                |
+#   |   srv0 fd00:1::1/64 ---------+-veth--+-- cli0 fe80::               |
+#   |   pool "lan6" ::100-::1ff    |       |   dhcp6_send.py              |
+#   +------------------------------+       +------------------------------+
+set -e
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_dhcp.sh"
+source "$(dirname "$0")/lib_dhcp6.sh"
+
+cleanup_test() { dhcp_lib_cleanup; }
+
+DHCP6_SEND=("$PYTHON" "$SELFTESTS/dhcp6_send.py")
+
+ensure_module
+dhcp6_pair
+pxe1 pool add lan6 dev srv0 range6 fd00:1::100 fd00:1::1ff
+
+behaviour good_solicit_gets_an_advertise
+n2 "${DHCP6_SEND[@]}" --dev cli0 solicit >"$WORK/good.json"
+expect_eq "reply type" 2 "$(head -n 1 "$WORK/good.json" | json_query 'j["type"]')"
+
+# kind counter: each defect and the one counter it must move.
+cases=(
+	"bad-payload-length dhcp6_drop_bad_length"
+	"bad-udp-length dhcp6_drop_bad_length"
+	"ext-header dhcp6_drop_ext_header"
+	"bad-checksum dhcp6_drop_bad_checksum"
+	"zero-checksum dhcp6_drop_bad_checksum"
+	"truncated dhcp6_drop_malformed"
+	"bad-option dhcp6_drop_malformed"
+	"foreign-server-id dhcp6_drop_not_ours"
+)
+counters=$(printf '%s\n' "${cases[@]}" | awk '{ print $2 }' | sort -u)
+
+# all_counters: "name=value ..." of the drop counters and the replies sent.
+all_counters() {
+	# shellcheck disable=SC2086
+	pxe1 -j stats | "$PYTHON" -c '
+import json, sys
+j = json.load(sys.stdin)[0]
+print(" ".join(f"{c}={j[c]}" for c in sys.argv[1:]))' $counters \
+		dhcp6_tx_advertise dhcp6_tx_reply
+}
+
+# expect_moved BEFORE AFTER COUNTER: COUNTER is up by one, every other the same.
+expect_moved() {
+	"$PYTHON" -c '
+import sys
+before = dict(kv.split("=") for kv in sys.argv[1].split())
+after = dict(kv.split("=") for kv in sys.argv[2].split())
+want = {k: int(v) + (k == sys.argv[3]) for k, v in before.items()}
+got = {k: int(v) for k, v in after.items()}
+if want != got:
+    print("# counters: expected", want)
+    print("# counters: got     ", got)
+    sys.exit(1)' "$1" "$2" "$3"
+}
+
+for entry in "${cases[@]}"; do
+	read -r kind counter <<<"$entry"
+	behaviour "${kind//-/_}_is_dropped_and_counted"
+	before=$(all_counters)
+	n2 "${DHCP6_SEND[@]}" --dev cli0 "$kind" --timeout 2 --expect-none
+	expect_moved "$before" "$(all_counters)" "$counter"
+done
+
+behaviour server_still_answers_after_bad_input
+n2 "${DHCP6_SEND[@]}" --dev cli0 solicit >"$WORK/good2.json"
+expect_eq "reply type" 2 "$(head -n 1 "$WORK/good2.json" | json_query 'j["type"]')"
+
+behaviour link_without_an_ipv6_pool_leaves_dhcp6_to_the_stack
+pxe1 pool del lan6
+before=$(all_counters)
+n2 "${DHCP6_SEND[@]}" --dev cli0 bad-checksum --timeout 1 --expect-none
+n2 "${DHCP6_SEND[@]}" --dev cli0 solicit --timeout 1 --expect-none
+expect_eq "counters without a pool" "$before" "$(all_counters)"
