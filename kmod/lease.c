@@ -439,14 +439,30 @@ bool pxe_lease6_drop(struct pxe_pool *pool, const struct pxe_client_id *cid,
 	return true;
 }
 
-/* The attributes every lease event has. */
-static int put_event(struct sk_buff *skb, u8 event, const u8 *mac,
-		     u32 expires, const char *pool)
+/* A lease event with the attributes every one has; NULL when not sent. */
+static struct sk_buff *event_new(struct pxe_net *pn, u8 event, const u8 *mac,
+				 u32 expires, const char *pool, void **hdr)
 {
-	return nla_put_u8(skb, PXE_A_LEASE_EVENT, event) ||
-	       nla_put(skb, PXE_A_LEASE_MAC, ETH_ALEN, mac) ||
-	       nla_put_u32(skb, PXE_A_LEASE_EXPIRES, expires) ||
-	       (pool && nla_put_string(skb, PXE_A_LEASE_POOL, pool));
+	struct sk_buff *skb = pxe_ntf_new(pn, PXE_CMD_LEASE_NTF, hdr);
+
+	if (skb && (nla_put_u8(skb, PXE_A_LEASE_EVENT, event) ||
+		    nla_put(skb, PXE_A_LEASE_MAC, ETH_ALEN, mac) ||
+		    nla_put_u32(skb, PXE_A_LEASE_EXPIRES, expires) ||
+		    (pool && nla_put_string(skb, PXE_A_LEASE_POOL, pool)))) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+/* Sends the event, or drops it when an attribute did not fit (@full). */
+static void event_send(struct pxe_net *pn, struct sk_buff *skb, void *hdr,
+		       bool full)
+{
+	if (full)
+		nlmsg_free(skb);
+	else
+		pxe_ntf_send(pn, skb, hdr);
 }
 
 /* A DHCPv6 lease's identity: @id is the IAID, then the DUID. */
@@ -466,16 +482,12 @@ void pxe_lease6_notify(struct pxe_net *pn, u8 event, const u8 *mac,
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = pxe_ntf_new(pn, PXE_CMD_LEASE_NTF, &hdr);
-	if (!skb)
-		return;
-	if (put_event(skb, event, mac, expires, pool) ||
-	    (addr && nla_put_in6_addr(skb, PXE_A_LEASE_ADDR6, addr)) ||
-	    put_ia(skb, id, id_len)) {
-		nlmsg_free(skb);
-		return;
-	}
-	pxe_ntf_send(pn, skb, hdr);
+	skb = event_new(pn, event, mac, expires, pool, &hdr);
+	if (skb)
+		event_send(pn, skb, hdr,
+			   (addr && nla_put_in6_addr(skb, PXE_A_LEASE_ADDR6,
+						     addr)) ||
+			   put_ia(skb, id, id_len));
 }
 
 void pxe_lease_notify(struct pxe_net *pn, u8 event, const u8 *mac,
@@ -485,18 +497,15 @@ void pxe_lease_notify(struct pxe_net *pn, u8 event, const u8 *mac,
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = pxe_ntf_new(pn, PXE_CMD_LEASE_NTF, &hdr);
-	if (!skb)
-		return;
-	if (put_event(skb, event, mac, expires, pool) ||
-	    nla_put_in_addr(skb, PXE_A_LEASE_ADDR, addr) ||
-	    (hostname && *hostname &&
-	     nla_put_string(skb, PXE_A_LEASE_HOSTNAME, hostname)) ||
-	    (file && nla_put_string(skb, PXE_A_LEASE_BOOT_FILE, file))) {
-		nlmsg_free(skb);
-		return;
-	}
-	pxe_ntf_send(pn, skb, hdr);
+	skb = event_new(pn, event, mac, expires, pool, &hdr);
+	if (skb)
+		event_send(pn, skb, hdr,
+			   nla_put_in_addr(skb, PXE_A_LEASE_ADDR, addr) ||
+			   (hostname && *hostname &&
+			    nla_put_string(skb, PXE_A_LEASE_HOSTNAME,
+					   hostname)) ||
+			   (file && nla_put_string(skb, PXE_A_LEASE_BOOT_FILE,
+						   file)));
 }
 
 /* ---- expiry ----------------------------------------------------------- */

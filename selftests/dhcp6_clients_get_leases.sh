@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# A real DHCPv6 client (ISC dhclient -6) gets an address from an IPv6 pool
-# with the DNS servers and lifetimes configured; the lease shows its DUID,
-# IAID and MAC; the renewal at T1 keeps the address; a release frees it;
-# the monitor reports the offer and the ack; the server's DUID is the
-# link's DUID-LL.
+# Real DHCPv6 clients (ISC dhclient -6, WIDE dhcp6c) get an address from an
+# IPv6 pool with the DNS servers and lifetimes configured; the lease shows
+# the client's DUID, IAID and MAC; the renewal at T1 keeps the address; a
+# release frees it; the monitor reports the offer and the ack; the
+# server's DUID is the link's DUID-LL.
 #
 #   +------------------------------+       +------------------------------+
 #   | $ns1 (server)                |       | $ns2 (client)                |
@@ -19,10 +19,19 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_dhcp.sh"
 source "$(dirname "$0")/lib_dhcp6.sh"
 
+DHCP6C_PID=
 cleanup_test() {
 	[ ! -e "$WORK/dhclient6.pid" ] || kill "$(cat "$WORK/dhclient6.pid")" 2>/dev/null || true
+	[ -z "$DHCP6C_PID" ] || kill "$DHCP6C_PID" 2>/dev/null || true
 	dhcp_lib_cleanup
 }
+
+# dhcp6c_addr: the address dhcp6c put on cli0 from the pool ("" if none).
+dhcp6c_addr() {
+	ip -n "$ns2" -j -6 addr show dev cli0 scope global |
+		jq -r '[.[0].addr_info[] | select(.local | startswith("fd00:1::"))][0].local // ""'
+}
+dhcp6c_has_addr() { [ -n "$(dhcp6c_addr)" ]; }
 
 ensure_module
 dhcp6_pair
@@ -43,7 +52,7 @@ behaviour dhclient6_gets_address_dns_and_lifetimes
 dhclient6 -1 cli0 || { sed 's/^/#   /' "$WORK/dhclient6.log"; false; }
 addr=$(env_of "$WORK/dhclient6.BOUND6" new_ip6_address)
 log "dhclient -6: $addr"
-ip6_in "$addr" fd00:1::100 fd00:1::1ff
+ip_in "$addr" fd00:1::100 fd00:1::1ff
 expect_eq "dhclient dns" "fd00:1::53 fd00:1::54" \
 	"$(env_of "$WORK/dhclient6.BOUND6" new_dhcp6_name_servers)"
 expect_eq "dhclient valid lifetime" 20 "$(env_of "$WORK/dhclient6.BOUND6" new_max_life)"
@@ -89,3 +98,44 @@ expect_eq "advertises" 1 "$(stat_of "$ns1" dhcp6_tx_advertise)"
 expect_eq "requests" 1 "$(stat_of "$ns1" dhcp6_rx_request)"
 expect_eq "releases" 1 "$(stat_of "$ns1" dhcp6_rx_release)"
 expect_eq "malformed" 0 "$(stat_of "$ns1" dhcp6_drop_malformed)"
+
+behaviour dhcp6c_gets_an_address_in_the_pool
+ip2 -6 addr flush dev cli0 scope global
+cat >"$WORK/dhcp6c.conf" <<EOF
+interface cli0 {
+	send ia-na 7;
+	request domain-name-servers;
+	script "$WORK/dhcp6c.sh";
+};
+id-assoc na 7 { };
+EOF
+cat >"$WORK/dhcp6c.sh" <<EOF
+#!/bin/sh
+env >"$WORK/dhcp6c.env"
+EOF
+chmod +x "$WORK/dhcp6c.sh"
+renews=$(stat_of "$ns1" dhcp6_rx_renew)
+n2 dhcp6c -f -D -c "$WORK/dhcp6c.conf" -p "$WORK/dhcp6c.pid" cli0 \
+	>"$WORK/dhcp6c.log" 2>&1 &
+DHCP6C_PID=$!
+wait_until 30 dhcp6c_has_addr || { sed 's/^/#   /' "$WORK/dhcp6c.log"; false; }
+addr=$(dhcp6c_addr)
+log "dhcp6c: $addr"
+ip_in "$addr" fd00:1::100 fd00:1::1ff
+expect_eq "lease ip6 of $mac" "$addr" "$(lease_field "$ns1" "$mac" ip6)"
+expect_eq "lease iaid of $mac" 7 "$(lease_field "$ns1" "$mac" iaid)"
+wait_until 10 test -e "$WORK/dhcp6c.env"
+expect_eq "dhcp6c dns" "fd00:1::53 fd00:1::54" \
+	"$(env_of "$WORK/dhcp6c.env" new_domain_name_servers | xargs)"
+
+behaviour dhcp6c_renew_keeps_the_address
+wait_until 30 test "$(stat_of "$ns1" dhcp6_rx_renew)" -gt "$renews"
+sleep 1
+expect_eq "address after renew" "$addr" "$(dhcp6c_addr)"
+expect_eq "lease state after renew" bound "$(lease_field "$ns1" "$mac" state)"
+
+behaviour dhcp6c_release_frees_the_lease
+kill "$DHCP6C_PID"
+wait "$DHCP6C_PID" 2>/dev/null || true
+DHCP6C_PID=
+wait_until 15 lease6_gone "$ns1" "$mac"

@@ -59,17 +59,6 @@ dhclient6() {
 		>>"$WORK/dhclient6.log" 2>&1
 }
 
-# ip6_in ADDR START END: ADDR lies in START..END.
-ip6_in() {
-	"$PYTHON" -c '
-import ipaddress, sys
-a, s, e = (ipaddress.IPv6Address(x) for x in sys.argv[1:4])
-sys.exit(0 if s <= a <= e else 1)' "$1" "$2" "$3" || {
-		log "address '$1' is not in $2..$3"
-		return 1
-	}
-}
-
 # hex_bytes: "0:3:0:1:2:aa" or "02:aa" on stdin as "0003000102aa" or "02aa":
 # each byte two digits, no separators (dhclient drops leading zeros).
 hex_bytes() {
