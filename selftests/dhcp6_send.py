@@ -1,11 +1,24 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Send one DHCPv6 frame crafted with scapy and print the replies (pxe
+"""Send DHCPv6 frames crafted with scapy and print the replies (pxe
 selftests).
 
     dhcp6_send.py --dev IF KIND [--timeout S] [--expect-none]
 
-KIND is a good Solicit (solicit) or a frame broken in exactly one way:
+KIND is a good message:
+
+    solicit             a Solicit with one IA_NA
+    rapid-commit        the same with Rapid Commit (14)
+    information-request an Information-Request, no IA
+    confirm-onlink      a Confirm of fd00:1::150
+    confirm-offlink     a Confirm of fd00:2::150
+    relayed-solicit     the Solicit inside a Relay-Forw (link-address
+                        fd00:1::, Interface-ID "port7") from :547, answered
+                        on :547
+    decline             Solicit, Request for the address advertised, then
+                        Decline of it (each reply printed)
+
+or a frame broken in exactly one way:
 
     bad-payload-length  IPv6 payload length 8 bytes past the frame
     bad-udp-length      UDP length 8 bytes past the IPv6 payload
@@ -58,34 +71,63 @@ def option(code, data):
     return struct.pack("!HH", code, len(data)) + data
 
 
-def message(kind, xid, mac):
-    duid = struct.pack("!HH", 3, 1) + mac
-    msg_type = 3 if kind == "foreign-server-id" else 1
+IAID = 0x0a0b0c0d
+TYPES = {"solicit": 1, "request": 3, "confirm": 4, "decline": 9,
+         "information-request": 11}
+
+
+def client_message(msg_type, xid, mac, ia=True, ia_addr=None,
+                   server_id=None, rapid=False):
     msg = struct.pack("!I", (msg_type << 24) | xid)
-    msg += option(1, duid)
-    if kind == "foreign-server-id":
-        msg += option(2, struct.pack("!HH", 3, 1) + bytes.fromhex("020000000099"))
-    msg += option(3, struct.pack("!III", 0x0a0b0c0d, 0, 0))
+    msg += option(1, struct.pack("!HH", 3, 1) + mac)
+    if server_id:
+        msg += option(2, server_id)
+    if ia:
+        addr = b""
+        if ia_addr:
+            addr = option(5, socket.inet_pton(socket.AF_INET6, ia_addr)
+                          + struct.pack("!II", 0, 0))
+        msg += option(3, struct.pack("!III", IAID, 0, 0) + addr)
     msg += option(8, b"\0\0")
     msg += option(6, struct.pack("!H", 23))
+    if rapid:
+        msg += option(14, b"")
+    return msg
+
+
+def message(kind, xid, mac):
+    if kind == "foreign-server-id":
+        return client_message(3, xid, mac, server_id=struct.pack("!HH", 3, 1)
+                              + bytes.fromhex("020000000099"))
+    if kind == "information-request":
+        return client_message(11, xid, mac, ia=False)
+    if kind.startswith("confirm-"):
+        addr = "fd00:1::150" if kind == "confirm-onlink" else "fd00:2::150"
+        return client_message(4, xid, mac, ia_addr=addr)
+    msg = client_message(1, xid, mac, rapid=kind == "rapid-commit")
     if kind == "truncated":
         return msg[:3]
     if kind == "bad-option":
         msg += struct.pack("!HH", 23, 32) + b"\0" * 4
+    if kind == "relayed-solicit":
+        link = socket.inet_pton(socket.AF_INET6, "fd00:1::")
+        peer = socket.inet_pton(socket.AF_INET6, "fe80::1234")
+        msg = (bytes([12, 0]) + link + peer + option(18, b"port7")
+               + option(9, msg))
     return msg
 
 
-def frame(kind, dev, xid):
+def frame(kind, dev, xid, msg=None):
     from scapy.layers.inet import UDP
     from scapy.layers.inet6 import IPv6, IPv6ExtHdrHopByHop
     from scapy.layers.l2 import Ether
     from scapy.packet import Raw
 
     mac = mac_of(dev)
-    payload = Raw(message(kind, xid, mac))
+    payload = Raw(msg if msg is not None else message(kind, xid, mac))
     eth = Ether(src=mac, dst="33:33:00:01:00:02")
     ip6 = IPv6(src=link_local_of(dev), dst=ALL_DHCP_SERVERS, hlim=1)
-    udp = UDP(sport=546, dport=547)
+    udp = UDP(sport=547 if kind == "relayed-solicit" else 546, dport=547)
     if kind == "ext-header":
         return bytes(eth / ip6 / IPv6ExtHdrHopByHop() / udp / payload)
     good = eth / ip6 / udp / payload
@@ -101,22 +143,75 @@ def frame(kind, dev, xid):
 
 
 def decode(data):
+    """type, xid, options (code -> hex); a Relay-Repl's message as relayed."""
     if len(data) < 4:
         return {"type": None}
-    msg_type, xid = data[0], struct.unpack("!I", b"\0" + data[1:4])[0]
-    options, off = {}, 4
+    msg_type = data[0]
+    if msg_type == 13:
+        out, off = {"type": msg_type, "hop_count": data[1]}, 34
+    else:
+        xid = struct.unpack("!I", b"\0" + data[1:4])[0]
+        out, off = {"type": msg_type, "xid": xid}, 4
+    options = {}
     while off + 4 <= len(data):
         code, length = struct.unpack("!HH", data[off:off + 4])
         options[str(code)] = data[off + 4:off + 4 + length].hex()
         off += 4 + length
-    return {"type": msg_type, "xid": xid, "options": options}
+    out["options"] = options
+    if msg_type == 13 and "9" in options:
+        out["relayed"] = decode(bytes.fromhex(options["9"]))
+    return out
+
+
+def ia_address(reply):
+    """The first IA Address of a reply's IA_NA, as text, or None."""
+    ia = bytes.fromhex(reply["options"].get("3", ""))[12:]
+    while len(ia) >= 4:
+        code, length = struct.unpack("!HH", ia[:4])
+        if code == 5 and length >= 24:
+            return socket.inet_ntop(socket.AF_INET6, ia[4:20])
+        ia = ia[4 + length:]
+    return None
+
+
+def exchange(rx, tx, data, timeout):
+    """Sends @data, prints and returns the replies within @timeout s."""
+    tx.send(data)
+    replies = []
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([rx], [], [], left)[0]:
+            return replies
+        reply = decode(rx.recv(65536))
+        print(json.dumps(reply), flush=True)
+        replies.append(reply)
+
+
+def decline(dev, rx, tx, timeout):
+    """Solicit, Request, Decline: the replies of all three."""
+    mac = mac_of(dev)
+    xid = random.getrandbits(24)
+    got = exchange(rx, tx, frame("solicit", dev, xid), timeout)
+    if not got or not ia_address(got[0]):
+        return got
+    server_id = bytes.fromhex(got[0]["options"]["2"])
+    addr = ia_address(got[0])
+    for msg_type in (3, 9):
+        xid = random.getrandbits(24)
+        msg = client_message(msg_type, xid, mac, ia_addr=addr,
+                             server_id=server_id)
+        got += exchange(rx, tx, frame("decline", dev, xid, msg), timeout)
+    return got
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--dev", required=True)
     p.add_argument("kind", choices=[
-        "solicit", "bad-payload-length", "bad-udp-length", "ext-header",
+        "solicit", "rapid-commit", "information-request", "confirm-onlink",
+        "confirm-offlink", "relayed-solicit", "decline",
+        "bad-payload-length", "bad-udp-length", "ext-header",
         "bad-checksum", "zero-checksum", "truncated", "bad-option",
         "foreign-server-id"])
     p.add_argument("--timeout", type=float, default=5)
@@ -126,22 +221,14 @@ def main():
     rx = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     rx.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     rx.setsockopt(socket.SOL_SOCKET, SO_BINDTODEVICE, args.dev.encode())
-    rx.bind(("::", 546))
-    xid = random.getrandbits(24)
-    data = frame(args.kind, args.dev, xid)
+    rx.bind(("::", 547 if args.kind == "relayed-solicit" else 546))
     tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     tx.bind((args.dev, 0))
-    tx.send(data)
-
-    got = 0
-    deadline = time.monotonic() + args.timeout
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([rx], [], [], left)[0]:
-            break
-        reply = decode(rx.recv(65536))
-        print(json.dumps(reply), flush=True)
-        got += 1
+    if args.kind == "decline":
+        got = decline(args.dev, rx, tx, args.timeout)
+    else:
+        xid = random.getrandbits(24)
+        got = exchange(rx, tx, frame(args.kind, args.dev, xid), args.timeout)
     sys.exit(0 if bool(got) != args.expect_none else 1)
 
 
