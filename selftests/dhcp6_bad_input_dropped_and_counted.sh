@@ -19,7 +19,6 @@ source "$(dirname "$0")/lib_dhcp6.sh"
 
 cleanup_test() { dhcp_lib_cleanup; }
 
-DHCP6_SEND=("$PYTHON" "$SELFTESTS/dhcp6_send.py")
 
 ensure_module
 dhcp6_pair

@@ -20,7 +20,6 @@ source "$(dirname "$0")/lib_dhcp6.sh"
 
 cleanup_test() { dhcp_lib_cleanup; }
 
-DHCP6_SEND=("$PYTHON" "$SELFTESTS/dhcp6_send.py")
 send6() { n2 "${DHCP6_SEND[@]}" --dev cli0 "$@"; }
 
 # status_of JSON [OPTION_PATH]: the Status Code (option 13) of a reply, as

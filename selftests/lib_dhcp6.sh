@@ -6,6 +6,8 @@
 # without duplicate address detection, so that link-local addresses are
 # usable at once and a reply can be sent from one.
 
+DHCP6_SEND=("$PYTHON" "$SELFTESTS/dhcp6_send.py")
+
 # dhcp6_pair: $ns1 with srv0 (10.0.1.1/24, fd00:1::1/64, a pxe link) and
 # $ns2 with cli0, both with a usable link-local address.
 dhcp6_pair() {
