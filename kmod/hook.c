@@ -141,12 +141,15 @@ static bool is_all_dhcp_servers(const struct in6_addr *addr)
 	       addr->s6_addr32[3] == htonl(0x00010002);
 }
 
-/* To ff02::1:2, or to an address of the device (a relay's unicast). */
+/*
+ * To ff02::1:2, or to an address of the device (a relay's unicast): strict,
+ * or a global address of any other device would count as the device's.
+ */
 static bool dhcp6_dest_ours(const struct pxe_link *link,
 			    const struct in6_addr *daddr)
 {
 	return is_all_dhcp_servers(daddr) ||
-	       ipv6_chk_addr(dev_net(link->dev), daddr, link->dev, 0);
+	       ipv6_chk_addr(dev_net(link->dev), daddr, link->dev, 1);
 }
 
 /*
