@@ -29,7 +29,7 @@ cleanup_test() {
 # dhcp6c_addr: the address dhcp6c put on cli0 from the pool ("" if none).
 dhcp6c_addr() {
 	ip -n "$ns2" -j -6 addr show dev cli0 scope global |
-		jq -r '[.[0].addr_info[] | select(.local | startswith("fd00:1::"))][0].local // ""'
+		jq -r '[.[].addr_info[]? | .local // "" | select(startswith("fd00:1::"))][0] // ""'
 }
 dhcp6c_has_addr() { [ -n "$(dhcp6c_addr)" ]; }
 
