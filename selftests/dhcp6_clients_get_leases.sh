@@ -130,7 +130,8 @@ expect_eq "dhcp6c dns" "fd00:1::53 fd00:1::54" \
 
 behaviour dhcp6c_renew_keeps_the_address
 # dhcp6c raises T1 to at least 18 s (seen: "T1 (10) or T2 (16) is too small").
-wait_until 60 test "$(stat_of "$ns1" dhcp6_rx_renew)" -gt "$renews" ||
+renewed() { [ "$(stat_of "$ns1" dhcp6_rx_renew)" -gt "$renews" ]; }
+wait_until 60 renewed ||
 	{ grep -v 'copy\|get DHCP option' "$WORK/dhcp6c.log" | sed 's/^/#   /'; false; }
 sleep 1
 expect_eq "address after renew" "$addr" "$(dhcp6c_addr)"
