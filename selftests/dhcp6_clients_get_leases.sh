@@ -138,7 +138,13 @@ expect_eq "address after renew" "$addr" "$(dhcp6c_addr)"
 expect_eq "lease state after renew" bound "$(lease_field "$ns1" "$mac" state)"
 
 behaviour dhcp6c_release_frees_the_lease
+releases=$(stat_of "$ns1" dhcp6_rx_release)
 kill "$DHCP6C_PID"
 wait "$DHCP6C_PID" 2>/dev/null || true
 DHCP6C_PID=
-wait_until 15 lease6_gone "$ns1" "$mac"
+wait_until 15 lease6_gone "$ns1" "$mac" || {
+	log "releases: $releases -> $(stat_of "$ns1" dhcp6_rx_release)"
+	pxe1 lease show | sed 's/^/#   /'
+	grep -v 'copy\|get DHCP option' "$WORK/dhcp6c.log" | tail -n 30 | sed 's/^/#   /'
+	false
+}
