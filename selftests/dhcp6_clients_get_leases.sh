@@ -22,9 +22,11 @@ source "$(dirname "$0")/lib_dhcp6.sh"
 DHCP6C_PID=
 cleanup_test() {
 	[ ! -e "$WORK/dhclient6.pid" ] || kill "$(cat "$WORK/dhclient6.pid")" 2>/dev/null || true
+	[ ! -e "$WORK/dhcp6c.pid" ] || kill "$(cat "$WORK/dhcp6c.pid")" 2>/dev/null || true
 	[ -z "$DHCP6C_PID" ] || kill "$DHCP6C_PID" 2>/dev/null || true
 	dhcp_lib_cleanup
 }
+gone() { ! kill -0 "$1" 2>/dev/null; }
 
 # dhcp6c_addr: the address dhcp6c put on cli0 from the pool ("" if none).
 dhcp6c_addr() {
@@ -139,7 +141,10 @@ expect_eq "lease state after renew" bound "$(lease_field "$ns1" "$mac" state)"
 
 behaviour dhcp6c_release_frees_the_lease
 releases=$(stat_of "$ns1" dhcp6_rx_release)
-kill "$DHCP6C_PID"
+# $DHCP6C_PID is the shell running n2; dhcp6c itself wrote its pid file.
+dhcp6c_pid=$(cat "$WORK/dhcp6c.pid")
+kill "$dhcp6c_pid"
+wait_until 15 gone "$dhcp6c_pid"
 wait "$DHCP6C_PID" 2>/dev/null || true
 DHCP6C_PID=
 wait_until 15 lease6_gone "$ns1" "$mac" || {
