@@ -414,6 +414,12 @@ static void ia_id_init(struct dhcp6_ctx *ctx)
 	memcpy(&ctx->wanted, req->ia_na.addr, sizeof(ctx->wanted));
 }
 
+static bool is_server_message(u8 type)
+{
+	return type == DHCP6_ADVERTISE || type == DHCP6_REPLY ||
+	       type == DHCP6_RECONFIGURE || type == DHCP6_RELAY_REPL;
+}
+
 static bool server_id_is_ours(const struct dhcp6_ctx *ctx)
 {
 	const struct dhcp6_bytes *id = &ctx->req.server_id;
@@ -430,6 +436,13 @@ static bool dhcp6_rcv(struct dhcp6_ctx *ctx)
 	u8 type;
 
 	if (!pxe_dhcp6_serves(rx->link))
+		return false;
+	/*
+	 * A server's message to :547 is a Relay-Repl for a relay agent on
+	 * this host (or another server's reply gone astray): the stack's, as
+	 * BOOTREPLYs are on the IPv4 path.
+	 */
+	if (rx->len && is_server_message(rx->data[0]))
 		return false;
 	if (dhcp6_parse(rx->data, rx->len, req)) {
 		pxe_stat_inc(ctx->pn, PXE_STAT_DHCP6_DROP_MALFORMED);
