@@ -18,7 +18,6 @@
 #include <net/addrconf.h>
 #include <net/ipv6.h>
 
-#include "compat.h"
 #include "dhcp.h"
 
 struct dhcp6_ctx {

@@ -12,7 +12,6 @@
 #include <net/ipv6.h>
 #include <net/sock.h>
 
-#include "compat.h"
 #include "dhcp.h"
 
 /* ---- hashing ---------------------------------------------------------- */

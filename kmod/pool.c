@@ -326,8 +326,10 @@ static int pool_set_range6(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 		NL_SET_ERR_MSG(info->extack, "range6 needs START and END");
 		return -EINVAL;
 	}
-	nla_memcpy(&pool->start6, a[PXE_A_POOL_START6], sizeof(pool->start6));
-	nla_memcpy(&pool->end6, a[PXE_A_POOL_END6], sizeof(pool->end6));
+	/* The policy holds both to exactly 16 bytes. */
+	memcpy(&pool->start6, nla_data(a[PXE_A_POOL_START6]),
+	       sizeof(pool->start6));
+	memcpy(&pool->end6, nla_data(a[PXE_A_POOL_END6]), sizeof(pool->end6));
 	if (ipv6_addr_type(&pool->start6) & (IPV6_ADDR_MULTICAST |
 					     IPV6_ADDR_LOOPBACK) ||
 	    ipv6_addr_any(&pool->start6)) {
