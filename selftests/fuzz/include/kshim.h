@@ -467,8 +467,11 @@ struct net_device {
 	int ifindex;
 	char name[16];
 	u8 broadcast[ETH_ALEN];
+	u8 dev_addr[ETH_ALEN];
 	struct in_device *ip_ptr;
 };
+
+#define dev_net(dev)	((struct net *)NULL)
 
 #define __in_dev_get_rcu(dev)	((dev)->ip_ptr)
 #define __in_dev_get_rtnl(dev)	((dev)->ip_ptr)
@@ -616,6 +619,16 @@ static inline bool ipv6_addr_equal(const struct in6_addr *a,
 {
 	return !memcmp(a, b, sizeof(*a));
 }
+
+static inline bool ipv6_addr_is_multicast(const struct in6_addr *a)
+{
+	return IN6_IS_ADDR_MULTICAST(a);
+}
+
+/* The fuzz target's: a link-local source address for @daddr. */
+int ipv6_dev_get_saddr(struct net *net, const struct net_device *dev,
+		       const struct in6_addr *daddr, unsigned int prefs,
+		       struct in6_addr *saddr);
 
 static inline int ipv6_addr_type(const struct in6_addr *a)
 {
