@@ -300,10 +300,6 @@ unlock:
 }
 
 /*
- * Ends the client's lease on @addr (any address when 0), if its state is
- * @only_state (any when U8_MAX): freed, or quarantined on a DECLINE.
- */
-/*
  * Under the pool's lock: @l ends, quarantined on a DECLINE, else unlinked
  * and returned for the caller to free after unlocking.
  */
@@ -323,6 +319,10 @@ static struct pxe_lease *lease_end(struct pxe_pool *pool, struct pxe_lease *l,
 	return NULL;
 }
 
+/*
+ * Ends the client's lease on @addr (any address when 0), if its state is
+ * @only_state (any when U8_MAX): freed, or quarantined on a DECLINE.
+ */
 bool pxe_lease_drop(struct pxe_pool *pool, const struct pxe_client_id *cid,
 		    __be32 addr, u8 only_state, bool decline)
 {
