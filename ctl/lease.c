@@ -5,6 +5,7 @@
  *	lease show
  *	lease add MAC ip ADDR [expires SECONDS] [client-id HEX] [hostname NAME]
  *	lease restore FILE
+ *	lease watch FILE [every SECONDS]
  *	lease del MAC
  *	lease flush
  *
@@ -167,7 +168,7 @@ static void print_state(struct nlattr *attr)
 		output_u64("state", state);
 }
 
-static int lease_print(struct nlattr **attrs, void *arg)
+int lease_print(struct nlattr **attrs, void *arg)
 {
 	struct nlattr *addr6 = attrs[PXE_A_LEASE_ADDR6];
 
@@ -235,6 +236,7 @@ static const struct command lease_commands[] = {
 	{ "list",	lease_show,	NULL },
 	{ "add",	lease_add,	"MAC ip ADDR [expires SECONDS] [client-id HEX] [hostname NAME]" },
 	{ "restore",	lease_restore,	"FILE" },
+	{ "watch",	lease_watch,	"FILE [every SECONDS]" },
 	{ "del",	lease_del,	"MAC" },
 	{ "delete",	lease_del,	NULL },
 	{ "flush",	lease_flush,	"" },
@@ -260,11 +262,22 @@ static int lease_help(int argc, char *argv[])
 	       "FILE ('-': standard input), the JSON array \"-j lease show\"\n"
 	       "printed, with the seconds it had left less the time since FILE\n"
 	       "was written; it checks the whole file first and names the entry\n"
-	       "(counted from 0) it cannot take.  To keep leases over a module\n"
-	       "reload or a reboot:\n"
+	       "(counted from 0) it cannot take.  \"lease watch\" keeps FILE\n"
+	       "equal to what \"-j lease show\" prints until SIGTERM or Ctrl-C\n"
+	       "(which write it a last time): replaced whole, SECONDS (1 to\n"
+	       "3600, default 2) after a lease changes, after 60 seconds (or\n"
+	       "SECONDS) anyway, so a crash loses at most the last SECONDS of\n"
+	       "changes.\n"
+	       "To keep leases over a module reload or a reboot:\n"
 	       "\n"
 	       "  pxectl -j lease show > leases.json\n"
 	       "  pxectl lease restore leases.json\n"
+	       "\n"
+	       "or, kept up to date as clients come and go (restore first: the\n"
+	       "watch replaces FILE with what the module holds):\n"
+	       "\n"
+	       "  pxectl lease restore /var/lib/pxe/leases.json\n"
+	       "  pxectl lease watch /var/lib/pxe/leases.json &\n"
 	       "\n"
 	       "or, to edit them on the way, with jq:\n"
 	       "\n"

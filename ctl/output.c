@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <json-c/json.h>
 
 #include "pxectl.h"
@@ -174,6 +175,18 @@ void output_list_end(void)
 	text = json_text(list);
 	puts(text);
 	output_list_discard();
+}
+
+char *output_list_take(void)
+{
+	const char *text = json_text(list);
+	size_t len = strlen(text);
+	char *copy = must(malloc(len + 2));
+
+	memcpy(copy, text, len);
+	memcpy(copy + len, "\n", 2);
+	output_list_discard();
+	return copy;
 }
 
 void output_list_discard(void)

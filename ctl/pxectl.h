@@ -191,6 +191,8 @@ void output_bool(const char *key, bool value);
 void output_row_end(void);
 void output_list_end(void);
 void output_list_discard(void);
+/* -j: the list as output_list_end() prints it, in a buffer to free(). */
+char *output_list_take(void);
 
 /* image.c: what "image load" and "image sync" (image_sync.c) share */
 
@@ -292,6 +294,9 @@ int check_lease_hostname(const char *what, const char *hostname);
 int parse_hex(const char *what, const char *keyword, const char *text,
 	      uint8_t *data, size_t max, size_t *len);
 int lease_restore(int argc, char *argv[]);
+/* A reply_fn: one lease of a LEASE_GET dump as "lease show" prints it. */
+int lease_print(struct nlattr **attrs, void *arg);
+int lease_watch(int argc, char *argv[]);
 
 /* the objects */
 

@@ -45,7 +45,7 @@ head -c 3000 /dev/urandom >"$DIR/small.bin"
 head -c 300000 /dev/urandom >"$DIR/mid.bin"
 pxe1 image load small.bin "$DIR/small.bin" >/dev/null
 pxe1 image load mid.bin "$DIR/mid.bin" >/dev/null
-server_mac=$(ip -n "$ns1" -j link show dev srv0 | jq -er '.[0].address')
+server_mac=$(mac_of "$ns1" srv0)
 
 # The fuzzer's verdict is given last: the real clients are tried after
 # findings too.

@@ -264,6 +264,13 @@ link_field() {
 	json_pick dev "$2" "$3" <<<"$out"
 }
 
+# mac_of NS DEV: DEV's MAC address in NS.
+mac_of() {
+	local out
+	out=$(ip -n "$1" -j link show dev "$2") || return 1
+	jq -er '.[0].address' <<<"$out"
+}
+
 # link_devs NS: the devices with a link in NS, sorted, space-separated.
 link_devs() {
 	local out

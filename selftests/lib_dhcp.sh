@@ -108,13 +108,6 @@ sys.exit(0 if s <= a <= e else 1)' "$1" "$2" "$3" || {
 	}
 }
 
-# mac_of NS DEV
-mac_of() {
-	local out
-	out=$(ip -n "$1" -j link show dev "$2") || return 1
-	jq -er '.[0].address' <<<"$out"
-}
-
 # lease_field NS MAC FIELD: one field of MAC's lease in NS ("" if none).
 lease_field() {
 	local out

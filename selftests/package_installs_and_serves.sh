@@ -4,29 +4,25 @@
 # The Debian packages as an admin uses them (docs/packaging.md): both .deb
 # files of `make deb` install, DKMS builds pxe.ko for the running kernel,
 # and pxe.service's commands load it, apply /etc/pxe/pxe.conf, serve a
-# udhcpc client and a TFTP download, save the leases and unload the module
-# at stop, and bring the leases back at the next start.
+# udhcpc client and a TFTP download, apply a changed file on reload, keep
+# the lease file current (the writer, its last write at stop), unload the
+# module at stop, and bring the leases back at the next start, also after
+# the writer was killed and the module removed without a stop.
 #
-# The guests' PID 1 is selftests/vm-init, not systemd, so unit_run runs
-# the unit's commands the way systemd would (its order, Environment=,
-# STATE_DIRECTORY, "-" prefixes, capability bounding set, no new
-# privileges); the rest of the unit's sandbox is left to systemd.
+# The unit's commands run as lib_unit.sh says;
+# service_lifecycle_in_place.sh runs the same behaviours (unit_lifecycle)
+# with the tree's unit, pxectl and module in `make check`.
 #
-# Not in `make check` yet (selftests/Makefile leaves it out): it needs the
-# packages in build/deb/ and a DKMS build under emulation.  By hand:
+# Not in `make check` (selftests/Makefile leaves it out): it needs the
+# packages in build/deb/, and DKMS's build of the module under emulation
+# takes 15 to 20 minutes.  By hand:
 #
 #   make deb && selftests/vm-run -k KVER --no-module --timeout 2400 -- \
 #	selftests/package_installs_and_serves.sh
-#
-#   +------------------------------+       +------------------------------+
-#   | init namespace: pxe.service  |       | $ns2 (client)                |
-#   |   srv0 10.0.5.1/24 ----------+-veth--+-- cli0  udhcpc, busybox tftp |
-#   |   link, pool lan .100-.199,  |       |                              |
-#   |   image hello.bin            |       |                              |
-#   +------------------------------+       +------------------------------+
 set -e
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_dhcp.sh"
+source "$(dirname "$0")/lib_unit.sh"
 
 UNIT=/lib/systemd/system/pxe.service
 VERSION=$(dpkg-parsechangelog -l "$TOP/debian/changelog" -S Version)
@@ -34,66 +30,20 @@ DEBS=("$TOP/build/deb/pxe-dkms_${VERSION}_all.deb"
 	"$TOP/build/deb/pxectl_${VERSION}_$(dpkg --print-architecture).deb")
 IMAGES=/srv/pxe-test
 STATE=/var/lib/pxe
+CONF=/etc/pxe/pxe.conf
+UNIT_SED=(-e 's|%S|/var/lib|g')
 
 cleanup_test() {
-	[ ! -d /sys/module/pxe ] || unit_run stop
-	ip link del srv0 2>/dev/null
+	unit_cleanup
 	dpkg --purge pxectl pxe-dkms
-	rm -rf "$IMAGES" "$STATE"
 	dhcp_lib_cleanup
 }
-
-# unit_keys KEY: the values of the unit's KEY= lines, in order.
-unit_keys() { sed -n "s/^$1=//p" "$UNIT"; }
-
-# unit_exec KEY...: each KEY= command of the unit, in order, as systemd runs
-# it: "$$" is a "$", an unbraced $VAR is split into words (eval does both),
-# a failure ends the phase unless the command starts with "-".
-unit_exec() {
-	local key cmd ignore caps
-	caps=$(unit_keys CapabilityBoundingSet | tr 'A-Z ' 'a-z\n' |
-		sed 's/^cap_/+/' | paste -sd, -)
-	for key in "$@"; do
-		while IFS= read -r cmd; do
-			ignore=0
-			[ "${cmd#-}" = "$cmd" ] || { ignore=1; cmd=${cmd#-}; }
-			log "$key=$cmd"
-			if ! (umask 077; eval setpriv --bounding-set "-all,$caps" --no-new-privs \
-				"${cmd//\$\$/\$}"); then
-				[ $ignore = 1 ] || return 1
-			fi
-		done < <(unit_keys "$key")
-	done
-}
-
-# unit_run start|stop|reload: that phase of the unit; a failed start runs
-# ExecStopPost= as systemd does.
-unit_run() {
-	install -d -m 0700 "$STATE"
-	eval "export $(unit_keys Environment)"
-	export STATE_DIRECTORY=$STATE
-	case $1 in
-	start) unit_exec ExecStartPre ExecStart ExecStartPost ||
-		{ unit_exec ExecStopPost; return 1; } ;;
-	stop) unit_exec ExecStop ExecStopPost ;;
-	reload) unit_exec ExecReload ;;
-	esac
-}
-
-lease_ip() { pxe0 -j lease show | json_query "next((l['ip'] for l in j if l['mac'] == '$1'), '')"; }
 
 for deb in "${DEBS[@]}"; do
 	[ -f "$deb" ] || { log "no $deb: run make deb on the host first"; exit 1; }
 done
 [ ! -d /sys/module/pxe ] || rmmod pxe
-netns_add "$ns2"
-ip link add srv0 type veth peer name cli0 netns "$ns2"
-ip addr add 10.0.5.1/24 dev srv0
-ip link set srv0 up
-ip2 link set cli0 up
-mkdir -p "$IMAGES"
-head -c 300000 /dev/urandom >"$IMAGES/hello.bin"
-dhcp_scripts
+unit_topology
 
 behaviour both_packages_install
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${DEBS[@]}" \
@@ -110,57 +60,7 @@ grep -q ': installed' "$WORK/dkms"
 behaviour config_is_a_conffile
 dpkg-query -W -f='${Conffiles}\n' pxectl | grep -q '^ /etc/pxe/pxe.conf '
 
-behaviour service_starts
-cat >/etc/pxe/pxe.conf <<EOF
-link add dev srv0
-pool add lan dev srv0 range 10.0.5.100 10.0.5.199 lease 600
-boot add file hello.bin
-image load hello.bin $IMAGES/hello.bin
-EOF
-unit_run start
-[ -d /sys/module/pxe ]
-expect_eq "links" srv0 "$(pxe0 -j link show | json_query "' '.join(l['dev'] for l in j)")"
-
-behaviour serves_a_udhcpc_client
-udhcpc_once "$ns2" cli0 "$WORK/first"
-addr=$(env_of "$WORK/first.bound" ip)
-ip_in "$addr" 10.0.5.100 10.0.5.199
-expect_eq "boot file" hello.bin "$(env_of "$WORK/first.bound" boot_file)"
-mac=$(mac_of "$ns2" cli0)
-expect_eq "lease of $mac" "$addr" "$(lease_ip "$mac")"
-
-behaviour serves_a_tftp_download
-ip2 addr add "$addr/24" dev cli0
-n2 timeout 120 busybox tftp -g -b 1468 -r hello.bin -l "$WORK/hello.bin" 10.0.5.1
-cmp "$IMAGES/hello.bin" "$WORK/hello.bin"
-
-behaviour reload_applies_the_changed_file_in_place
-# `pxectl apply`: the pool's new lease time, the lease kept.
-sed -i 's/lease 600/lease 900/' /etc/pxe/pxe.conf
-unit_run reload
-expect_eq "lease time after the reload" 900 "$(pxe0 -j pool show | jq -r '.[0].lease')"
-expect_eq "lease of $mac after the reload" "$addr" "$(lease_ip "$mac")"
-
-behaviour stop_saves_the_leases_and_unloads
-unit_run stop
-[ ! -d /sys/module/pxe ] || { log "pxe is still loaded"; false; }
-expect_eq "saved lease of $mac" "$addr" \
-	"$(json_query "next((l['ip'] for l in j if l['mac'] == '$mac'), '')" <"$STATE/leases.json")"
-expect_eq "lease file mode" 600 "$(stat -c %a "$STATE/leases.json")"
-[ ! -e "$STATE/leases.json.new" ]
-
-behaviour start_restores_the_leases
-unit_run start
-expect_eq "restored lease of $mac" "$addr" "$(lease_ip "$mac")"
-ip2 addr flush dev cli0
-udhcpc_once "$ns2" cli0 "$WORK/again"
-expect_eq "address of $mac after the restart" "$addr" "$(env_of "$WORK/again.bound" ip)"
-
-behaviour failed_start_unloads_the_module
-unit_run stop
-echo "link add dev no-such-dev" >/etc/pxe/pxe.conf
-! unit_run start || false
-[ ! -d /sys/module/pxe ] || { log "pxe is still loaded after a failed start"; false; }
+unit_lifecycle
 
 behaviour purge_removes_the_module
 dpkg --purge pxectl pxe-dkms >"$WORK/purge.log" 2>&1 || { sed 's/^/#   /' "$WORK/purge.log"; false; }
