@@ -213,6 +213,13 @@ static unsigned int hook_ipv6(struct pxe_link *link, struct sk_buff *skb)
 	if (!uh || uh->dest != htons(DHCP6_SERVER_PORT) ||
 	    !dhcp6_dest_ours(link, &ip6h->daddr))
 		return NF_ACCEPT;
+	/*
+	 * A reply goes back to the source: a multicast one the stack drops
+	 * (RFC 4291 2.7), :: is no client's or relay's; both are its own.
+	 */
+	if (ipv6_addr_is_multicast(&ip6h->saddr) ||
+	    ipv6_addr_any(&ip6h->saddr))
+		return NF_ACCEPT;
 
 	/* Payload length 0 is a jumbogram's: it has a hop-by-hop header. */
 	plen = ntohs(ip6h->payload_len);
@@ -221,18 +228,26 @@ static unsigned int hook_ipv6(struct pxe_link *link, struct sk_buff *skb)
 	ulen = ntohs(uh->len);
 	if (ulen < sizeof(*uh) || ulen > plen)
 		return dhcp6_refuse(link, PXE_STAT_DHCP6_DROP_BAD_LENGTH);
-	/* RFC 8200 8.1: a zero UDP checksum is invalid over IPv6. */
-	if (skb->ip_summed != CHECKSUM_UNNECESSARY &&
-	    skb->ip_summed != CHECKSUM_PARTIAL &&
-	    (!uh->check ||
+	/*
+	 * RFC 8200 8.1: a zero UDP checksum is invalid over IPv6, even when
+	 * the device vouched for the datagram (udp6 refuses it all the same).
+	 */
+	if (!uh->check ||
+	    (skb->ip_summed != CHECKSUM_UNNECESSARY &&
+	     skb->ip_summed != CHECKSUM_PARTIAL &&
 	     csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen, IPPROTO_UDP,
 			     skb_checksum(skb, sizeof(*ip6h), ulen, 0))))
 		return dhcp6_refuse(link, PXE_STAT_DHCP6_DROP_BAD_CHECKSUM);
 	if (!pxe_dhcp6_serves(link))
 		return NF_ACCEPT;
 
-	/* Ours and intact: trimmed to the datagram and pulled linear. */
-	if (pskb_trim_rcsum(skb, sizeof(*ip6h) + ulen) || skb_linearize(skb))
+	/*
+	 * Ours and intact: trimmed to the IPv6 payload (Ethernet padding
+	 * off) and pulled linear.  Not to the UDP length: a datagram the
+	 * server then leaves to the stack must still be whole to ip6_rcv(),
+	 * which drops one shorter than its payload length as truncated.
+	 */
+	if (pskb_trim_rcsum(skb, sizeof(*ip6h) + plen) || skb_linearize(skb))
 		return NF_ACCEPT;
 	ip6h = (const struct ipv6hdr *)skb->data;
 	uh = (const struct udphdr *)(skb->data + sizeof(*ip6h));

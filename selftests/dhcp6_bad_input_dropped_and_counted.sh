@@ -3,8 +3,9 @@
 #
 # Each malformed DHCPv6 frame (IPv6 payload length, UDP length, extension
 # header, checksum, truncated or broken message, another server's id) is
-# dropped without a reply and counted once under its own reason; the
-# server answers a good Solicit before and after.  selftests/dhcp6_send.py
+# dropped without a reply and counted once under its own reason; one from
+# a multicast or unspecified source, or a server's message, is left to the
+# stack as it came; the server answers a good Solicit before and after.  selftests/dhcp6_send.py
 # crafts frames broken in exactly one way with scapy.
 #
 #   +------------------------------+       +------------------------------+
@@ -54,6 +55,33 @@ for entry in "${cases[@]}"; do
 	n2 "${DHCP6_SEND[@]}" --dev cli0 "$kind" --timeout 2 --expect-none
 	expect_moved "$before" "$(all_counters)" "$counter"
 done
+
+# Not for the server, whatever it asks: a reply would go to the source.
+for kind in multicast-source unspecified-source; do
+	behaviour "${kind//-/_}_is_left_to_the_stack"
+	before=$(all_counters)
+	n2 "${DHCP6_SEND[@]}" --dev cli0 "$kind" --timeout 2 --expect-none
+	expect_moved "$before" "$(all_counters)" none
+done
+
+# snmp6_of NS NAME...: "name=value ..." of the stack's /proc/net/snmp6.
+snmp6_of() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$PYTHON" -c '
+import sys
+snmp = dict(line.split() for line in open("/proc/net/snmp6"))
+print(" ".join(f"{c}={snmp[c]}" for c in sys.argv[1:]))' "$@"
+}
+
+# A server's message is left to the stack as it came: a Relay-Repl with
+# bytes after its UDP datagram reaches UDP (no socket: Udp6NoPorts), not
+# cut to its UDP length and then dropped as truncated by ip6_rcv().
+behaviour padded_relay_reply_reaches_the_stack_whole
+before=$(snmp6_of "$ns1" Udp6NoPorts Ip6InTruncatedPkts)
+n2 "${DHCP6_SEND[@]}" --dev cli0 padded-relay-reply --timeout 1 --expect-none
+expect_moved "$before" "$(snmp6_of "$ns1" Udp6NoPorts Ip6InTruncatedPkts)" \
+	Udp6NoPorts
 
 behaviour server_still_answers_after_bad_input
 n2 "${DHCP6_SEND[@]}" --dev cli0 solicit >"$WORK/good2.json"

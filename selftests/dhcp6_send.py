@@ -28,6 +28,14 @@ or a frame broken in exactly one way:
     truncated           a DHCPv6 message of 3 bytes
     bad-option          an option whose length runs past the message
     foreign-server-id   a Request naming another server's DUID
+    multicast-source    a Solicit from ff02::1 (the stack drops it)
+    unspecified-source  a Solicit from ::
+
+or one the server must leave to the stack as it came:
+
+    padded-relay-reply  a Relay-Repl (a server's message) to fd00:1::1,
+                        with 8 bytes after the UDP datagram inside the
+                        IPv6 payload: the stack must see it whole
 
 Everything else is a well-formed Solicit (or Request) from IF's
 link-local address and MAC, port 546, to ff02::1:2 port 547, so the
@@ -117,16 +125,41 @@ def message(kind, xid, mac):
     return msg
 
 
+SOURCES = {"multicast-source": "ff02::1", "unspecified-source": "::"}
+
+
+def padded_relay_reply(dev, xid):
+    """A Relay-Repl to the server's address with padding after UDP."""
+    from scapy.layers.dhcp6 import (DHCP6_RelayReply, DHCP6_Reply,
+                                    DHCP6OptRelayMsg)
+    from scapy.layers.inet import UDP
+    from scapy.layers.inet6 import IPv6
+    from scapy.layers.l2 import Ether
+    from scapy.packet import Padding
+
+    udp = (UDP(sport=547, dport=547)
+           / DHCP6_RelayReply(linkaddr="fd00:1::", peeraddr="fe80::1234")
+           / DHCP6OptRelayMsg(message=DHCP6_Reply(trid=xid)))
+    pad = 8
+    return bytes(Ether(src=mac_of(dev), dst="33:33:00:01:00:02")
+                 / IPv6(src=link_local_of(dev), dst="fd00:1::1",
+                        plen=len(udp) + pad, hlim=1)
+                 / udp / Padding(load=b"\0" * pad))
+
+
 def frame(kind, dev, xid, msg=None):
     from scapy.layers.inet import UDP
     from scapy.layers.inet6 import IPv6, IPv6ExtHdrHopByHop
     from scapy.layers.l2 import Ether
     from scapy.packet import Raw
 
+    if kind == "padded-relay-reply":
+        return padded_relay_reply(dev, xid)
     mac = mac_of(dev)
     payload = Raw(msg if msg is not None else message(kind, xid, mac))
     eth = Ether(src=mac, dst="33:33:00:01:00:02")
-    ip6 = IPv6(src=link_local_of(dev), dst=ALL_DHCP_SERVERS, hlim=1)
+    ip6 = IPv6(src=SOURCES.get(kind) or link_local_of(dev),
+               dst=ALL_DHCP_SERVERS, hlim=1)
     udp = UDP(sport=547 if kind == "relayed-solicit" else 546, dport=547)
     if kind == "ext-header":
         return bytes(eth / ip6 / IPv6ExtHdrHopByHop() / udp / payload)
@@ -213,7 +246,8 @@ def main():
         "confirm-offlink", "relayed-solicit", "decline",
         "bad-payload-length", "bad-udp-length", "ext-header",
         "bad-checksum", "zero-checksum", "truncated", "bad-option",
-        "foreign-server-id"])
+        "foreign-server-id", "multicast-source", "unspecified-source",
+        "padded-relay-reply"])
     p.add_argument("--timeout", type=float, default=5)
     p.add_argument("--expect-none", action="store_true")
     args = p.parse_args()
