@@ -139,11 +139,26 @@ EOF
 	cmp "$IMAGES/hello.bin" "$WORK/hello.bin"
 
 	behaviour reload_applies_the_changed_file_in_place
-	# `pxectl apply`: the pool's new lease time, the lease kept.
+	# `pxectl apply`: the pool's new lease time and a new hello.bin, in
+	# the middle of a download of the old one (its ACK of block 50 held
+	# until the reload ended), which ends with the old bytes; the lease
+	# kept.
+	cp "$IMAGES/hello.bin" "$WORK/hello.old"
+	n2 timeout 300 "$PYTHON" "$TOP/selftests/tftp_client.py" get 10.0.5.1 hello.bin \
+		"$WORK/during" --blksize 1432 --pause-at 50 \
+		--paused "$WORK/paused" --resume "$WORK/resume" >/dev/null &
+	get_pid=$!
+	wait_until 60 test -e "$WORK/paused"
 	sed -i 's/lease 600/lease 900/' "$CONF"
+	head -c 200000 /dev/urandom >"$IMAGES/hello.bin"
 	unit_run reload
+	touch "$WORK/resume"
+	wait "$get_pid"
+	cmp "$WORK/hello.old" "$WORK/during"
 	expect_eq "lease time after the reload" 900 "$(pxe0 -j pool show | jq -r '.[0].lease')"
 	expect_eq "lease of $mac after the reload" "$addr" "$(lease_ip "$mac")"
+	n2 timeout 120 busybox tftp -g -b 1468 -r hello.bin -l "$WORK/after" 10.0.5.1
+	cmp "$IMAGES/hello.bin" "$WORK/after"
 
 	behaviour stop_saves_the_leases_and_unloads
 	unit_run stop
