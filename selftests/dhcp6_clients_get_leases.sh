@@ -36,6 +36,8 @@ dhcp6c_addr() {
 dhcp6c_has_addr() { [ -n "$(dhcp6c_addr)" ]; }
 
 ensure_module
+# Real clients only: no frames of dhcp6_send.py.
+DHCP6_KINDS=()
 dhcp6_pair
 mac=$(mac_of "$ns2" cli0)
 srv_mac=$(mac_of "$ns1" srv0)

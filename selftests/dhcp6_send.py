@@ -3,7 +3,8 @@
 """Send DHCPv6 frames crafted with scapy and print the replies (pxe
 selftests).
 
-    dhcp6_send.py --dev IF KIND [--timeout S] [--expect-none]
+    dhcp6_send.py --dev IF [--frames DIR] KIND [--timeout S] [--expect-none]
+    dhcp6_send.py --dev IF --build DIR KIND...
 
 KIND is a good message:
 
@@ -43,6 +44,11 @@ server's drop counter for that one defect is what moves.  Each reply
 arriving on :546 within --timeout seconds is printed as one JSON line:
 type, xid, options (code -> hex).  Exit 0 when a reply came, 1 when none
 did; --expect-none inverts that.
+
+Importing scapy takes seconds under emulation (a minute on the debug
+kernel): --build writes each KIND's frame to DIR/KIND with one import,
+and --frames DIR sends DIR/KIND when it is there, without scapy.  A
+decline's frames carry what the server said, so they are always built.
 """
 import argparse
 import fcntl
@@ -238,10 +244,22 @@ def decline(dev, rx, tx, timeout):
     return got
 
 
+def build(dev, kinds, out):
+    """Each kind's frame (a new xid each) to out/kind."""
+    for kind in kinds:
+        if kind == "decline":
+            sys.exit("dhcp6_send.py: a decline is built as it goes")
+        data = frame(kind, dev, random.getrandbits(24))
+        with open(f"{out}/{kind}", "wb") as f:
+            f.write(data)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--dev", required=True)
-    p.add_argument("kind", choices=[
+    p.add_argument("--build", metavar="DIR")
+    p.add_argument("--frames", metavar="DIR")
+    p.add_argument("kind", nargs="+", choices=[
         "solicit", "rapid-commit", "information-request", "confirm-onlink",
         "confirm-offlink", "relayed-solicit", "decline",
         "bad-payload-length", "bad-udp-length", "ext-header",
@@ -251,6 +269,12 @@ def main():
     p.add_argument("--timeout", type=float, default=5)
     p.add_argument("--expect-none", action="store_true")
     args = p.parse_args()
+    if args.build:
+        build(args.dev, args.kind, args.build)
+        return
+    if len(args.kind) != 1:
+        p.error("one KIND to send")
+    args.kind = args.kind[0]
 
     rx = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     rx.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -261,8 +285,12 @@ def main():
     if args.kind == "decline":
         got = decline(args.dev, rx, tx, args.timeout)
     else:
-        xid = random.getrandbits(24)
-        got = exchange(rx, tx, frame(args.kind, args.dev, xid), args.timeout)
+        try:
+            with open(f"{args.frames}/{args.kind}", "rb") as f:
+                data = f.read()
+        except (TypeError, FileNotFoundError):
+            data = frame(args.kind, args.dev, random.getrandbits(24))
+        got = exchange(rx, tx, data, args.timeout)
     sys.exit(0 if bool(got) != args.expect_none else 1)
 
 

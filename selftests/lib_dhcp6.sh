@@ -6,7 +6,13 @@
 # without duplicate address detection, so that link-local addresses are
 # usable at once and a reply can be sent from one.
 
-DHCP6_SEND=("$PYTHON" "$SELFTESTS/dhcp6_send.py")
+# Sends the frame dhcp6_pair built for a KIND (dhcp6_send.py --frames).
+DHCP6_SEND=("$PYTHON" "$SELFTESTS/dhcp6_send.py" --frames "$WORK/frames6")
+# The KINDs built once: all but decline (dhcp6_send.py --help).
+DHCP6_KINDS=(solicit rapid-commit information-request confirm-onlink
+	confirm-offlink relayed-solicit bad-payload-length bad-udp-length
+	ext-header bad-checksum zero-checksum truncated bad-option
+	foreign-server-id multicast-source unspecified-source padded-relay-reply)
 
 # dhcp6_pair: $ns1 with srv0 (10.0.1.1/24, fd00:1::1/64, a pxe link) and
 # $ns2 with cli0, both with a usable link-local address.
@@ -27,6 +33,11 @@ dhcp6_pair() {
 	wait_until 10 has_link_local "$ns2" cli0
 	pxe1 link add dev srv0
 	dhcp6_scripts
+	# cli0's frames, with one import of scapy (none when a test set
+	# DHCP6_KINDS=(): it sends none).
+	mkdir -p "$WORK/frames6"
+	[ ${#DHCP6_KINDS[@]} -eq 0 ] ||
+		n2 "$PYTHON" "$SELFTESTS/dhcp6_send.py" --dev cli0 --build "$WORK/frames6" "${DHCP6_KINDS[@]}"
 }
 
 # has_link_local NS DEV: DEV has a link-local address that is not tentative.
