@@ -99,6 +99,9 @@ static const struct field pool_fields[] = {
 	{ PXE_A_POOL_DOMAIN, EXACT, 0 },
 	{ PXE_A_POOL_LEASE_TIME, DEFAULT, PXE_LEASE_TIME_DEFAULT },
 	{ PXE_A_POOL_PROXY, EXACT, 0 },
+	{ PXE_A_POOL_START6, EXACT, 0 },
+	{ PXE_A_POOL_END6, EXACT, 0 },
+	{ PXE_A_POOL_DNS6, EXACT, 0 },
 	{}
 };
 

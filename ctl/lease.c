@@ -170,15 +170,22 @@ static void print_state(struct nlattr *attr)
 
 int lease_print(struct nlattr **attrs, void *arg)
 {
+	struct nlattr *addr6 = attrs[PXE_A_LEASE_ADDR6];
+
+	if (addr6 && nla_len(addr6) != 16)
+		addr6 = NULL;
 	if (!attrs[PXE_A_LEASE_MAC] || nla_len(attrs[PXE_A_LEASE_MAC]) != 6 ||
-	    !attrs[PXE_A_LEASE_ADDR]) {
+	    (!attrs[PXE_A_LEASE_ADDR] && !addr6)) {
 		pxe_error("lease show", "kernel reply has no MAC or address (%s)",
 			  SAME_RELEASE_HINT);
 		return -1;
 	}
 	output_row_begin();
 	output_mac("mac", nla_data(attrs[PXE_A_LEASE_MAC]));
-	output_ipv4("ip", nla_get_u32(attrs[PXE_A_LEASE_ADDR]));
+	if (attrs[PXE_A_LEASE_ADDR])
+		output_ipv4("ip", nla_get_u32(attrs[PXE_A_LEASE_ADDR]));
+	if (addr6)
+		output_ipv6("ip6", nla_data(addr6));
 	if (attrs[PXE_A_LEASE_EXPIRES])
 		output_u64("expires", nla_get_u32(attrs[PXE_A_LEASE_EXPIRES]));
 	if (attrs[PXE_A_LEASE_STATE])
@@ -192,6 +199,11 @@ int lease_print(struct nlattr **attrs, void *arg)
 	if (attrs[PXE_A_LEASE_HOSTNAME])
 		output_str("hostname",
 			   nla_get_string(attrs[PXE_A_LEASE_HOSTNAME]));
+	if (attrs[PXE_A_LEASE_DUID])
+		output_hex("duid", nla_data(attrs[PXE_A_LEASE_DUID]),
+			   nla_len(attrs[PXE_A_LEASE_DUID]));
+	if (attrs[PXE_A_LEASE_IAID])
+		output_u64("iaid", nla_get_u32(attrs[PXE_A_LEASE_IAID]));
 	output_row_end();
 	return 0;
 }
@@ -239,7 +251,10 @@ static int lease_help(int argc, char *argv[])
 	       "\"lease show\" lists each address offered, leased or quarantined\n"
 	       "after a DECLINE: the client's MAC, the address, the seconds until\n"
 	       "it expires, its state (offered, bound, declined), the pool, the\n"
-	       "client id (option 61, hex) and host name (option 12).\n"
+	       "client id (option 61, hex) and host name (option 12); for a\n"
+	       "DHCPv6 lease, ip6, the client's DUID (hex) and the IAID instead\n"
+	       "of ip and client id.  \"lease add\" and \"lease restore\" take\n"
+	       "IPv4 leases only: DHCPv6 clients renew or ask again.\n"
 	       "\"lease add\" adds a bound lease (ADDR inside a pool's range;\n"
 	       "SECONDS defaults to the pool's lease time; HEX is the client id,\n"
 	       "by default 01 and the MAC); \"lease del\" drops one, \"lease\n"

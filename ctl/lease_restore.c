@@ -227,6 +227,12 @@ static int parse_entry(const char *file, size_t index,
 		pxe_error(what, "not a JSON object");
 		return -1;
 	}
+	/* DHCPv6 leases are not restored (yet): the client asks again. */
+	if (json_object_object_get_ex(entry, "ip6", NULL) &&
+	    !json_object_object_get_ex(entry, "ip", NULL)) {
+		e->bound = false;
+		return 0;
+	}
 	mac = string_field(what, entry, "mac", true, &bad);
 	ip = !bad ? string_field(what, entry, "ip", true, &bad) : NULL;
 	state = !bad ? string_field(what, entry, "state", true, &bad) : NULL;

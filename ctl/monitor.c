@@ -149,8 +149,15 @@ static void print_lease(struct nlattr **attrs, const char *time)
 	}
 	if (attrs[PXE_A_LEASE_ADDR])
 		positional_ipv4("addr", nla_get_u32(attrs[PXE_A_LEASE_ADDR]));
+	if (attrs[PXE_A_LEASE_ADDR6] && nla_len(attrs[PXE_A_LEASE_ADDR6]) == 16)
+		output_ipv6("addr6", nla_data(attrs[PXE_A_LEASE_ADDR6]));
 	if (attrs[PXE_A_LEASE_POOL])
 		output_str("pool", nla_get_string(attrs[PXE_A_LEASE_POOL]));
+	if (attrs[PXE_A_LEASE_IAID])
+		output_u64("iaid", nla_get_u32(attrs[PXE_A_LEASE_IAID]));
+	if (attrs[PXE_A_LEASE_DUID])
+		output_hex("duid", nla_data(attrs[PXE_A_LEASE_DUID]),
+			   nla_len(attrs[PXE_A_LEASE_DUID]));
 	if (attrs[PXE_A_LEASE_EXPIRES])
 		output_u64("expires", nla_get_u32(attrs[PXE_A_LEASE_EXPIRES]));
 	if (attrs[PXE_A_LEASE_HOSTNAME])

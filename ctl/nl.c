@@ -105,6 +105,12 @@ static struct nla_policy pxe_policy[PXE_A_MAX + 1] = {
 	[PXE_A_LIMIT_TFTP_WINDOWSIZE]	= { .type = NLA_U32 },
 	[PXE_A_IMAGE_MEMORY_USED]	= { .type = NLA_U64 },
 	[PXE_A_TFTP_SESSIONS_ACTIVE]	= { .type = NLA_U32 },
+	[PXE_A_POOL_START6]	= { .type = NLA_UNSPEC, .minlen = 16 },
+	[PXE_A_POOL_END6]	= { .type = NLA_UNSPEC, .minlen = 16 },
+	[PXE_A_POOL_DNS6]	= { .type = NLA_UNSPEC },
+	[PXE_A_LEASE_ADDR6]	= { .type = NLA_UNSPEC, .minlen = 16 },
+	[PXE_A_LEASE_DUID]	= { .type = NLA_UNSPEC },
+	[PXE_A_LEASE_IAID]	= { .type = NLA_U32 },
 };
 
 /* Names for the attributes the kernel points at without saying why. */
@@ -174,6 +180,9 @@ static const char *const pxe_attr_names[PXE_A_MAX + 1] = {
 	[PXE_A_LIMIT_TFTP_WINDOWSIZE]	= "limit-tftp-windowsize",
 	[PXE_A_IMAGE_MEMORY_USED]	= "image-memory-used",
 	[PXE_A_TFTP_SESSIONS_ACTIVE]	= "tftp-sessions-active",
+	[PXE_A_POOL_START6]	= "pool-start6",
+	[PXE_A_POOL_END6]	= "pool-end6",
+	[PXE_A_POOL_DNS6]	= "pool-dns6",
 };
 
 static struct nla_policy extack_policy[NLMSGERR_ATTR_MAX + 1] = {

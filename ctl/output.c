@@ -112,6 +112,13 @@ void output_ipv4(const char *key, uint32_t addr_be)
 	output_str(key, inet_ntop(AF_INET, &addr, text, sizeof(text)));
 }
 
+void output_ipv6(const char *key, const uint8_t addr[16])
+{
+	char text[INET6_ADDRSTRLEN];
+
+	output_str(key, inet_ntop(AF_INET6, addr, text, sizeof(text)));
+}
+
 void output_mac(const char *key, const uint8_t mac[6])
 {
 	char text[18];

@@ -25,6 +25,17 @@ int parse_ipv4(const char *what, const char *keyword, const char *text,
 	return 0;
 }
 
+int parse_ipv6(const char *what, const char *keyword, const char *text,
+	       uint8_t addr[16])
+{
+	if (inet_pton(AF_INET6, text, addr) != 1) {
+		pxe_error(what, "invalid %s '%s' (expected an IPv6 address)",
+			  keyword, text);
+		return -1;
+	}
+	return 0;
+}
+
 int parse_mac(const char *what, const char *keyword, const char *text,
 	      uint8_t mac[6], unsigned int *prefix_len)
 {

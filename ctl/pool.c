@@ -5,6 +5,8 @@
  *
  *	pool add NAME dev IFNAME range START END [netmask MASK] [router ADDR]
  *		 [dns ADDR[,ADDR..]] [domain NAME] [lease SECONDS]
+ *	pool add NAME dev IFNAME range6 START END [dns ADDR[,ADDR..]]
+ *		 [lease SECONDS]
  *	pool add NAME dev IFNAME proxy
  *	pool del NAME
  *	pool show [NAME]
@@ -18,6 +20,7 @@
 #include "pxectl.h"
 
 #define WHAT_MAX (32 + PXE_NAME_MAX)
+#define DNS6_MAX 4	/* what one DHCPv6 reply carries (option 23) */
 
 static int check_pool_name(const char *what, const char *name)
 {
@@ -29,11 +32,16 @@ static int check_pool_name(const char *what, const char *name)
 	return 0;
 }
 
-/* "ADDR[,ADDR..]" into @dns; returns how many, or -1. */
-static int parse_dns(const char *what, const char *text,
-		     uint32_t dns[PXE_DNS_MAX])
+/*
+ * "ADDR[,ADDR..]" into @dns, at most @max addresses of @family, each 4 or
+ * 16 bytes; returns how many, or -1.
+ */
+static int parse_dns(const char *what, const char *text, int family,
+		     uint8_t *dns, int max)
 {
-	char copy[PXE_DNS_MAX * 16 + 1], *word, *save = NULL;
+	char copy[PXE_DNS_MAX * INET6_ADDRSTRLEN + 1], *word, *save = NULL;
+	bool v6 = family == AF_INET6;
+	uint32_t addr;
 	int n = 0;
 
 	if (strlen(text) >= sizeof(copy))
@@ -41,31 +49,36 @@ static int parse_dns(const char *what, const char *text,
 	strcpy(copy, text);
 	for (word = strtok_r(copy, ",", &save); word;
 	     word = strtok_r(NULL, ",", &save)) {
-		if (n == PXE_DNS_MAX)
+		if (n == max)
 			goto invalid;
-		if (parse_ipv4(what, "dns", word, &dns[n++]))
+		if (v6 ? parse_ipv6(what, "dns", word, dns + 16 * n) :
+			 parse_ipv4(what, "dns", word, &addr))
 			return -1;
+		if (!v6)
+			memcpy(dns + 4 * n, &addr, 4);
+		n++;
 	}
 	if (n)
 		return n;
 invalid:
-	pxe_error(what, "invalid dns '%s' (expected 1 to %d IPv4 addresses separated by commas)",
-		  text, PXE_DNS_MAX);
+	pxe_error(what, "invalid dns '%s' (expected 1 to %d %s addresses separated by commas)",
+		  text, max, v6 ? "IPv6" : "IPv4");
 	return -1;
 }
 
 /*
- * "range START END" is the one keyword with two values: take it out of
- * argv so that parse_keywords() sees "keyword VALUE" pairs only.
+ * "range START END" and "range6 START END" are the keywords with two
+ * values: take @keyword out of argv so that parse_keywords() sees
+ * "keyword VALUE" pairs only.
  */
-static int take_range(const char *what, int *argc, char *argv[],
-		      const char **start, const char **end)
+static int take_range(const char *what, const char *keyword, int *argc,
+		      char *argv[], const char **start, const char **end)
 {
 	int i, out = 0;
 
 	*start = *end = NULL;
 	for (i = 0; i < *argc; i++) {
-		if (strcmp(argv[i], "range")) {
+		if (strcmp(argv[i], keyword)) {
 			argv[out++] = argv[i];
 			/* A value that happens to read "range". */
 			if (i + 1 < *argc && strcmp(argv[i], "proxy"))
@@ -73,11 +86,11 @@ static int take_range(const char *what, int *argc, char *argv[],
 			continue;
 		}
 		if (*start) {
-			pxe_error(what, "'range' given twice");
+			pxe_error(what, "'%s' given twice", keyword);
 			return -1;
 		}
 		if (i + 2 >= *argc) {
-			pxe_error(what, "'range' needs START and END");
+			pxe_error(what, "'%s' needs START and END", keyword);
 			return -1;
 		}
 		*start = argv[i + 1];
@@ -90,9 +103,31 @@ static int take_range(const char *what, int *argc, char *argv[],
 
 enum { K_DEV, K_NETMASK, K_ROUTER, K_DNS, K_DOMAIN, K_LEASE, K_PROXY };
 
+/* range6 START END and its DNS servers. */
+static int put_range6(const char *what, struct nl_msg *msg,
+		      const struct keyword *keywords,
+		      const char *start, const char *end)
+{
+	uint8_t addr[16], dns[DNS6_MAX * 16];
+	int n;
+
+	if (parse_ipv6(what, "range6 start", start, addr) ||
+	    nla_put(msg, PXE_A_POOL_START6, 16, addr) ||
+	    parse_ipv6(what, "range6 end", end, addr) ||
+	    nla_put(msg, PXE_A_POOL_END6, 16, addr))
+		return -1;
+	if (keywords[K_DNS].value) {
+		n = parse_dns(what, keywords[K_DNS].value, AF_INET6, dns,
+			      DNS6_MAX);
+		if (n < 0 || nla_put(msg, PXE_A_POOL_DNS6, 16 * n, dns))
+			return -1;
+	}
+	return 0;
+}
+
 static int put_addresses(const char *what, struct nl_msg *msg,
 			 const struct keyword *keywords,
-			 const char *start, const char *end)
+			 const char *start, const char *end, bool v6)
 {
 	static const struct { int keyword, attr; } addrs[] = {
 		{ K_NETMASK, PXE_A_POOL_NETMASK },
@@ -102,7 +137,9 @@ static int put_addresses(const char *what, struct nl_msg *msg,
 	size_t i;
 	int n;
 
-	if (start) {
+	if (v6 && put_range6(what, msg, keywords, start, end))
+		return -1;
+	if (start && !v6) {
 		if (parse_ipv4(what, "range start", start, &addr) ||
 		    nla_put_u32(msg, PXE_A_POOL_START, addr) ||
 		    parse_ipv4(what, "range end", end, &addr) ||
@@ -116,8 +153,9 @@ static int put_addresses(const char *what, struct nl_msg *msg,
 				 nla_put_u32(msg, addrs[i].attr, addr)))
 			return -1;
 	}
-	if (keywords[K_DNS].value) {
-		n = parse_dns(what, keywords[K_DNS].value, dns);
+	if (keywords[K_DNS].value && !v6) {
+		n = parse_dns(what, keywords[K_DNS].value, AF_INET,
+			      (uint8_t *)dns, PXE_DNS_MAX);
 		if (n < 0 || nla_put(msg, PXE_A_POOL_DNS, 4 * n, dns))
 			return -1;
 	}
@@ -165,7 +203,7 @@ static int pool_add(int argc, char *argv[])
 		[K_PROXY] = { .name = "proxy", .flag = true },
 		{}
 	};
-	const char *name, *start, *end;
+	const char *name, *start, *end, *start6, *end6;
 	struct nl_msg *attrs, *msg;
 	char what[WHAT_MAX];
 
@@ -178,13 +216,22 @@ static int pool_add(int argc, char *argv[])
 	argc -= 2;
 	argv += 2;
 	if (check_pool_name("pool add", name) ||
-	    take_range(what, &argc, argv, &start, &end) ||
+	    take_range(what, "range", &argc, argv, &start, &end) ||
+	    take_range(what, "range6", &argc, argv, &start6, &end6) ||
 	    parse_keywords(what, argc, argv, keywords) ||
 	    check_ifname(what, keywords[K_DEV].value))
 		return 1;
-	if (!start && !keywords[K_PROXY].value) {
-		pxe_error(what, "a pool needs 'range START END' or 'proxy'");
+	if (!start && !start6 && !keywords[K_PROXY].value) {
+		pxe_error(what, "a pool needs 'range START END', 'range6 START END' or 'proxy'");
 		return 1;
+	}
+	if (start && start6) {
+		pxe_error(what, "a pool is either IPv4 ('range') or IPv6 ('range6'), not both");
+		return 1;
+	}
+	if (start6) {
+		start = start6;
+		end = end6;
 	}
 
 	attrs = nlmsg_alloc();
@@ -194,7 +241,7 @@ static int pool_add(int argc, char *argv[])
 	}
 	if (nla_put_string(attrs, PXE_A_POOL_NAME, name) ||
 	    nla_put_string(attrs, PXE_A_IFNAME, keywords[K_DEV].value) ||
-	    put_addresses(what, attrs, keywords, start, end)) {
+	    put_addresses(what, attrs, keywords, start, end, start6)) {
 		/* Parse errors are printed already; -NLE_NOMEM is all that is left. */
 		nlmsg_free(attrs);
 		return 1;
@@ -249,6 +296,30 @@ static void print_dns(const struct nlattr *attr)
 	output_str("dns", text);
 }
 
+/* An IPv6 pool: start6, end6 and dns6 (comma-separated). */
+static void print_range6(struct nlattr **attrs)
+{
+	char text[DNS6_MAX * INET6_ADDRSTRLEN] = "", addr_text[INET6_ADDRSTRLEN];
+	const struct nlattr *dns = attrs[PXE_A_POOL_DNS6];
+	int i, n;
+
+	if (attrs[PXE_A_POOL_START6] && nla_len(attrs[PXE_A_POOL_START6]) == 16)
+		output_ipv6("start6", nla_data(attrs[PXE_A_POOL_START6]));
+	if (attrs[PXE_A_POOL_END6] && nla_len(attrs[PXE_A_POOL_END6]) == 16)
+		output_ipv6("end6", nla_data(attrs[PXE_A_POOL_END6]));
+	if (!dns || nla_len(dns) < 16)
+		return;
+	n = nla_len(dns) / 16;
+	for (i = 0; i < n && i < DNS6_MAX; i++) {
+		inet_ntop(AF_INET6, (const uint8_t *)nla_data(dns) + 16 * i,
+			  addr_text, sizeof(addr_text));
+		if (i)
+			strcat(text, ",");
+		strcat(text, addr_text);
+	}
+	output_str("dns6", text);
+}
+
 static int pool_print(struct nlattr **attrs, void *arg)
 {
 	static const struct { int attr; const char *key; } addrs[] = {
@@ -280,6 +351,7 @@ static int pool_print(struct nlattr **attrs, void *arg)
 				    nla_get_u32(attrs[addrs[i].attr]));
 	if (attrs[PXE_A_POOL_DNS] && nla_len(attrs[PXE_A_POOL_DNS]) >= 4)
 		print_dns(attrs[PXE_A_POOL_DNS]);
+	print_range6(attrs);
 	if (attrs[PXE_A_POOL_DOMAIN])
 		output_str("domain", nla_get_string(attrs[PXE_A_POOL_DOMAIN]));
 	if (attrs[PXE_A_POOL_LEASE_TIME])
@@ -335,6 +407,7 @@ static int pool_help(int argc, char *argv[]);
 static const struct command pool_commands[] = {
 	{ "add",	pool_add,	"NAME dev IFNAME range START END [netmask MASK] [router ADDR] "
 					"[dns ADDR[,ADDR..]] [domain NAME] [lease SECONDS]" },
+	{ "add",	pool_add,	"NAME dev IFNAME range6 START END [dns ADDR[,ADDR..]] [lease SECONDS]" },
 	{ "add",	pool_add,	"NAME dev IFNAME proxy" },
 	{ "del",	pool_del,	"NAME" },
 	{ "delete",	pool_del,	NULL },
@@ -355,7 +428,10 @@ static int pool_help(int argc, char *argv[])
 	       "device's address whose subnet holds START; a pool for relayed\n"
 	       "clients (another subnet) needs it given.  A proxy pool hands out\n"
 	       "no addresses: it answers PXE clients with boot information only,\n"
-	       "beside another DHCP server.  Deleting a pool drops its leases.\n");
+	       "beside another DHCP server.  Deleting a pool drops its leases.\n"
+	       "An IPv6 pool (range6) is served by DHCPv6: addresses (IA_NA)\n"
+	       "from START..END, which differ in their last 32 bits only, and up\n"
+	       "to 4 IPv6 DNS servers; a pool is either IPv4 or IPv6.\n");
 	return 0;
 }
 

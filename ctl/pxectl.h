@@ -93,6 +93,8 @@ int check_ifname(const char *what, const char *ifname);
  * parse.c: values of the grammar.  Each prints "WHAT: invalid KEYWORD
  * 'TEXT'..." and returns -1 when TEXT is not one.
  */
+int parse_ipv6(const char *what, const char *keyword, const char *text,
+	       uint8_t addr[16]);
 int parse_ipv4(const char *what, const char *keyword, const char *text,
 	       uint32_t *addr_be);
 /* "aa:bb:cc:dd:ee:ff" or "aa-bb-..."; with @prefix_len, also "MAC/LEN". */
@@ -181,6 +183,7 @@ void output_str(const char *key, const char *value);
 void output_word(const char *word);
 void output_u64(const char *key, uint64_t value);
 void output_ipv4(const char *key, uint32_t addr_be);
+void output_ipv6(const char *key, const uint8_t addr[16]);
 void output_mac(const char *key, const uint8_t mac[6]);
 /* @len bytes as lowercase hex ("" for none). */
 void output_hex(const char *key, const uint8_t *data, size_t len);

@@ -67,6 +67,25 @@ static const char *const stat_names[PXE_STAT_MAX + 1] = {
 	[PXE_STAT_TFTP_HALF_OPEN_EVICTED] = "tftp_half_open_evicted",
 	[PXE_STAT_TFTP_HALF_OPEN_EXPIRED] = "tftp_half_open_expired",
 	[PXE_STAT_MONITOR_DROP_NOMEM] = "monitor_drop_nomem",
+	[PXE_STAT_DHCP6_RX_SOLICIT] = "dhcp6_rx_solicit",
+	[PXE_STAT_DHCP6_RX_REQUEST] = "dhcp6_rx_request",
+	[PXE_STAT_DHCP6_RX_CONFIRM] = "dhcp6_rx_confirm",
+	[PXE_STAT_DHCP6_RX_RENEW] = "dhcp6_rx_renew",
+	[PXE_STAT_DHCP6_RX_REBIND] = "dhcp6_rx_rebind",
+	[PXE_STAT_DHCP6_RX_RELEASE] = "dhcp6_rx_release",
+	[PXE_STAT_DHCP6_RX_DECLINE] = "dhcp6_rx_decline",
+	[PXE_STAT_DHCP6_RX_INFORMATION_REQUEST] = "dhcp6_rx_information_request",
+	[PXE_STAT_DHCP6_TX_ADVERTISE] = "dhcp6_tx_advertise",
+	[PXE_STAT_DHCP6_TX_REPLY] = "dhcp6_tx_reply",
+	[PXE_STAT_DHCP6_DROP_BAD_LENGTH] = "dhcp6_drop_bad_length",
+	[PXE_STAT_DHCP6_DROP_EXT_HEADER] = "dhcp6_drop_ext_header",
+	[PXE_STAT_DHCP6_DROP_BAD_CHECKSUM] = "dhcp6_drop_bad_checksum",
+	[PXE_STAT_DHCP6_DROP_MALFORMED] = "dhcp6_drop_malformed",
+	[PXE_STAT_DHCP6_DROP_NO_POOL] = "dhcp6_drop_no_pool",
+	[PXE_STAT_DHCP6_DROP_EXHAUSTED] = "dhcp6_drop_exhausted",
+	[PXE_STAT_DHCP6_DROP_NOT_OURS] = "dhcp6_drop_not_ours",
+	[PXE_STAT_DHCP6_DROP_NOMEM] = "dhcp6_drop_nomem",
+	[PXE_STAT_DHCP6_DECLINED] = "dhcp6_declined",
 };
 
 /* What one STATS_GET and one LIMITS_GET said. */
@@ -216,6 +235,35 @@ static void print_dhcp(const struct stats *st, bool all)
 	ROW("DHCP quarantined", declined, false);
 }
 
+static void print_dhcp6(const struct stats *st, bool all)
+{
+	static const struct cell rx[] = {
+		C("solicit", DHCP6_RX_SOLICIT), C("request", DHCP6_RX_REQUEST),
+		C("confirm", DHCP6_RX_CONFIRM), C("renew", DHCP6_RX_RENEW),
+		C("rebind", DHCP6_RX_REBIND), C("release", DHCP6_RX_RELEASE),
+		C("decline", DHCP6_RX_DECLINE),
+		C("information-request", DHCP6_RX_INFORMATION_REQUEST),
+	};
+	static const struct cell tx[] = {
+		C("advertise", DHCP6_TX_ADVERTISE), C("reply", DHCP6_TX_REPLY),
+	};
+	static const struct cell drop[] = {
+		C("bad-length", DHCP6_DROP_BAD_LENGTH),
+		C("ext-header", DHCP6_DROP_EXT_HEADER),
+		C("bad-checksum", DHCP6_DROP_BAD_CHECKSUM),
+		C("malformed", DHCP6_DROP_MALFORMED),
+		C("no-pool", DHCP6_DROP_NO_POOL),
+		C("exhausted", DHCP6_DROP_EXHAUSTED),
+		C("not-ours", DHCP6_DROP_NOT_OURS), C("nomem", DHCP6_DROP_NOMEM),
+	};
+	static const struct cell declined[] = { C("addresses", DHCP6_DECLINED) };
+
+	ROW("DHCPv6 received", rx, false);
+	ROW("DHCPv6 sent", tx, false);
+	ROW("DHCPv6 dropped", drop, !all);
+	ROW("DHCPv6 quarantined", declined, false);
+}
+
 static void print_tftp(const struct stats *st, bool all)
 {
 	const struct cell sessions[] = {
@@ -272,6 +320,7 @@ static void print_text(const struct stats *st, bool all)
 	static const struct cell monitor[] = { C("nomem", MONITOR_DROP_NOMEM) };
 
 	print_dhcp(st, all);
+	print_dhcp6(st, all);
 	print_tftp(st, all);
 	ROW("Transmit errors", tx_errors, false);
 	ROW("Events dropped", monitor, !all);

@@ -81,7 +81,7 @@ static bool pool_on_segment(const struct pxe_pool *pool,
 /* Relayed: a pool of any link whose subnet holds giaddr; else our link's. */
 static bool pool_serves(const struct pxe_pool *pool, const struct dhcp_ctx *ctx)
 {
-	if (pool->proxy)
+	if (pool->proxy || pool->v6)
 		return false;
 	if (ctx->req.giaddr)
 		return pxe_in_subnet(pool, ctx->req.giaddr);
@@ -95,7 +95,7 @@ static struct pxe_pool *link_pool(struct pxe_dhcp_net *dn,
 	struct pxe_pool *pool;
 
 	list_for_each_entry_rcu(pool, &dn->pools, node)
-		if (pool->link == link && pool->proxy == proxy)
+		if (pool->link == link && pool->proxy == proxy && !pool->v6)
 			return pool;
 	return NULL;
 }
@@ -513,11 +513,7 @@ static void client_id_init(struct dhcp_ctx *ctx)
 		cid->len = ctx->req.client_id.len;
 		return;
 	}
-	/* What most clients send in option 61 anyway: htype + chaddr. */
-	cid->buf[0] = 1;
-	memcpy(cid->buf + 1, ctx->req.chaddr, ETH_ALEN);
-	cid->data = cid->buf;
-	cid->len = sizeof(cid->buf);
+	pxe_client_id_from_mac(cid, ctx->req.chaddr);
 }
 
 static void dispatch(struct dhcp_ctx *ctx)

@@ -25,6 +25,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
+#include "dhcp6_msg.h"
 #include "dhcp_msg.h"
 #include "pxe.h"
 
@@ -35,18 +36,35 @@
 #define PXE_HOST_HASH_BITS	8
 #define PXE_HOSTNAME_MAX	64
 
-/* Who a client is: option 61, or 0x01 + chaddr without one. */
+/*
+ * Who a client is: option 61, or 0x01 + chaddr without one.  A DHCPv6
+ * lease's identity is its IA: the IAID (4 bytes, big-endian) and then the
+ * client's DUID, in @buf.
+ */
 struct pxe_client_id {
 	const u8 *data;
 	u8 len;
-	u8 buf[1 + ETH_ALEN];
+	u8 buf[4 + DHCP6_DUID_MAX_LEN];
 };
+
+#define PXE_IAID_LEN	4
+
+/* Without option 61: what most clients send in it anyway, htype + chaddr. */
+static inline void pxe_client_id_from_mac(struct pxe_client_id *cid,
+					  const u8 *mac)
+{
+	cid->buf[0] = 1;
+	memcpy(cid->buf + 1, mac, ETH_ALEN);
+	cid->data = cid->buf;
+	cid->len = 1 + ETH_ALEN;
+}
 
 struct pxe_lease {
 	struct hlist_node by_addr;
 	struct hlist_node by_client;	/* unhashed while DECLINED */
 	struct list_head node;		/* pool->leases */
-	__be32 addr;
+	__be32 addr;			/* 0 in an IPv6 pool */
+	struct in6_addr addr6;		/* in an IPv6 pool only */
 	u8 state;			/* enum pxe_lease_state */
 	u8 mac[ETH_ALEN];
 	unsigned long expires;		/* jiffies */
@@ -62,9 +80,13 @@ struct pxe_pool {
 	struct pxe_dhcp_net *dn;
 	char name[PXE_NAME_MAX];
 	bool proxy;
+	bool v6;			/* DHCPv6: start6..end6, dns6 */
 	__be32 start, end, netmask, router;
 	__be32 dns[PXE_DNS_MAX];
 	u8 n_dns;
+	struct in6_addr start6, end6;	/* differ in the last 32 bits only */
+	u8 dns6[DHCP6_DNS_MAX][DHCP6_ADDR_LEN];
+	u8 n_dns6;
 	u32 lease_time;
 	u32 size;
 	char *domain;
@@ -154,6 +176,28 @@ static inline u32 pxe_range_offset(const struct pxe_pool *pool, __be32 addr)
 	return ntohl(addr) - ntohl(pool->start);
 }
 
+/* An IPv6 pool's range: start6's first 96 bits, then 32 bits in range. */
+static inline bool pxe_in_range6(const struct pxe_pool *pool,
+				 const struct in6_addr *addr)
+{
+	return !memcmp(addr, &pool->start6, 12) &&
+	       ntohl(addr->s6_addr32[3]) >= ntohl(pool->start6.s6_addr32[3]) &&
+	       ntohl(addr->s6_addr32[3]) <= ntohl(pool->end6.s6_addr32[3]);
+}
+
+static inline u32 pxe_range_offset6(const struct pxe_pool *pool,
+				    const struct in6_addr *addr)
+{
+	return ntohl(addr->s6_addr32[3]) - ntohl(pool->start6.s6_addr32[3]);
+}
+
+/* The /64 of an IPv6 pool: where a relay's link-address must lie. */
+static inline bool pxe_in_prefix6(const struct pxe_pool *pool,
+				  const struct in6_addr *addr)
+{
+	return !memcmp(addr, &pool->start6, 8);
+}
+
 /* pool.c */
 void pxe_pool_net_exit(struct pxe_dhcp_net *dn);
 void pxe_lease_link_gone(struct pxe_dhcp_net *dn, struct pxe_link *link);
@@ -162,6 +206,7 @@ bool pxe_pool_addr_free_for(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 			    __be32 addr, const u8 *mac, __be32 server);
 bool pxe_pool_pick(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 		   const u8 *mac, __be32 server, __be32 *addr);
+bool pxe_pool_pick6(struct pxe_pool *pool, struct in6_addr *addr);
 
 /* host.c */
 void pxe_host_net_init(struct pxe_dhcp_net *dn);
@@ -190,6 +235,30 @@ bool pxe_lease_drop(struct pxe_pool *pool, const struct pxe_client_id *cid,
 void pxe_lease_notify(struct pxe_net *pn, u8 event, const u8 *mac,
 		      __be32 addr, const char *pool, u32 expires,
 		      const char *hostname, const char *file);
+
+/*
+ * DHCPv6 leases (lease.c), keyed by IAID + DUID (struct pxe_client_id).
+ * Softirq, under RCU; each takes the pool's lock.
+ *
+ * pxe_lease6_offer(): the client's lease, else @wanted when free, else any
+ * free address, held for 60 s.  0, -ENOSPC or -ENOMEM.
+ * pxe_lease6_bind(): the client's lease bound for the pool's lease time;
+ * without one, with @may_create, a new one as pxe_lease6_offer() picks
+ * it.  0, -ENOENT (no lease), -ENOSPC or -ENOMEM.
+ * pxe_lease6_drop(): ends the client's lease on @addr (any when NULL):
+ * freed, or held back from everyone on a Decline.
+ */
+int pxe_lease6_offer(struct pxe_pool *pool, const struct pxe_client_id *cid,
+		     const u8 *mac, const struct in6_addr *wanted,
+		     struct in6_addr *addr);
+int pxe_lease6_bind(struct pxe_pool *pool, const struct pxe_client_id *cid,
+		    const u8 *mac, const struct in6_addr *wanted,
+		    bool may_create, struct in6_addr *addr);
+bool pxe_lease6_drop(struct pxe_pool *pool, const struct pxe_client_id *cid,
+		     const struct in6_addr *addr, bool decline);
+void pxe_lease6_notify(struct pxe_net *pn, u8 event, const u8 *mac,
+		       const struct in6_addr *addr, const char *pool,
+		       u32 expires, const u8 *id, u8 id_len);
 
 /* bootrule.c */
 void pxe_boot_net_exit(struct pxe_dhcp_net *dn);

@@ -20,10 +20,15 @@
 #include <linux/if_vlan.h>
 #include <linux/inetdevice.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/udp.h>
+#include <net/addrconf.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
 
+#include "dhcp6_msg.h"
 #include "pxe.h"
 
 #define DHCP_SERVER_PORT	67
@@ -66,8 +71,7 @@ static bool priority_tagged(const struct sk_buff *skb)
  */
 static bool frame_may_be_ours(const struct sk_buff *skb)
 {
-	return skb->protocol == htons(ETH_P_IP) &&
-	       (!skb_vlan_tag_present(skb) || priority_tagged(skb)) &&
+	return (!skb_vlan_tag_present(skb) || priority_tagged(skb)) &&
 	       skb->pkt_type != PACKET_OTHERHOST &&
 	       !skb_is_gso(skb) &&
 	       skb_mac_header_was_set(skb) &&
@@ -127,10 +131,149 @@ static bool udp_checksum_ok(struct sk_buff *skb, const struct iphdr *iph,
 				  skb_checksum(skb, off, ulen, 0));
 }
 
-unsigned int pxe_hook_ingress(void *priv, struct sk_buff *skb,
-			      const struct nf_hook_state *state)
+/* ---- IPv6: DHCPv6 ------------------------------------------------------ */
+
+/* ff02::1:2, All_DHCP_Relay_Agents_and_Servers (RFC 8415 7.1). */
+static bool is_all_dhcp_servers(const struct in6_addr *addr)
 {
-	struct pxe_link *link = priv;
+	return addr->s6_addr32[0] == htonl(0xff020000) &&
+	       !addr->s6_addr32[1] && !addr->s6_addr32[2] &&
+	       addr->s6_addr32[3] == htonl(0x00010002);
+}
+
+/*
+ * To ff02::1:2, or to an address of the device (a relay's unicast): strict,
+ * or a global address of any other device would count as the device's.
+ */
+static bool dhcp6_dest_ours(const struct pxe_link *link,
+			    const struct in6_addr *daddr)
+{
+	return is_all_dhcp_servers(daddr) ||
+	       ipv6_chk_addr(dev_net(link->dev), daddr, link->dev, 1);
+}
+
+/*
+ * The UDP destination port behind the IPv6 extension headers of @skb, 0
+ * when there is none to read (not UDP, a later fragment, truncated).
+ */
+static __be16 udp_port_behind_ext(const struct sk_buff *skb, u8 nexthdr)
+{
+	struct udphdr uh_buf;
+	const struct udphdr *uh;
+	__be16 frag_off;
+	int off;
+
+	off = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
+			       &frag_off);
+	if (off < 0 || nexthdr != IPPROTO_UDP || (frag_off & htons(~0x7)))
+		return 0;
+	uh = skb_header_pointer(skb, off, sizeof(*uh), &uh_buf);
+	return uh ? uh->dest : 0;
+}
+
+/*
+ * Counts a DHCPv6 datagram for us that cannot be served and leaves it to
+ * the stack, which drops and counts the broken ones itself, as for IPv4.
+ */
+static unsigned int dhcp6_refuse(struct pxe_link *link, enum pxe_stat stat)
+{
+	if (pxe_dhcp6_serves(link))
+		pxe_stat_inc(link->pn, stat);
+	return NF_ACCEPT;
+}
+
+/*
+ * DHCPv6 to :547 for us, on the device itself.  Extension headers before
+ * UDP are not followed: no client or relay sends them (RFC 8415 puts
+ * nothing in them), and every header walked is attack surface; such a
+ * datagram is counted and left to the stack.  Every length is checked
+ * against the bytes present before the datagram is pulled linear.
+ */
+static unsigned int hook_ipv6(struct pxe_link *link, struct sk_buff *skb)
+{
+	struct ipv6hdr ip6h_buf;
+	struct udphdr uh_buf;
+	const struct ipv6hdr *ip6h;
+	const struct udphdr *uh;
+	unsigned int plen, ulen;
+	struct pxe_rx rx;
+
+	ip6h = skb_header_pointer(skb, 0, sizeof(*ip6h), &ip6h_buf);
+	if (!ip6h || ip6h->version != 6)
+		return NF_ACCEPT;
+	if (ip6h->nexthdr != IPPROTO_UDP) {
+		if (ipv6_ext_hdr(ip6h->nexthdr) &&
+		    dhcp6_dest_ours(link, &ip6h->daddr) &&
+		    udp_port_behind_ext(skb, ip6h->nexthdr) ==
+		    htons(DHCP6_SERVER_PORT))
+			return dhcp6_refuse(link, PXE_STAT_DHCP6_DROP_EXT_HEADER);
+		return NF_ACCEPT;
+	}
+	uh = skb_header_pointer(skb, sizeof(*ip6h), sizeof(*uh), &uh_buf);
+	if (!uh || uh->dest != htons(DHCP6_SERVER_PORT) ||
+	    !dhcp6_dest_ours(link, &ip6h->daddr))
+		return NF_ACCEPT;
+	/*
+	 * A reply goes back to the source: a multicast one the stack drops
+	 * (RFC 4291 2.7), :: is no client's or relay's; both are its own.
+	 */
+	if (ipv6_addr_is_multicast(&ip6h->saddr) ||
+	    ipv6_addr_any(&ip6h->saddr))
+		return NF_ACCEPT;
+
+	/* Payload length 0 is a jumbogram's: it has a hop-by-hop header. */
+	plen = ntohs(ip6h->payload_len);
+	if (plen < sizeof(*uh) || sizeof(*ip6h) + plen > skb->len)
+		return dhcp6_refuse(link, PXE_STAT_DHCP6_DROP_BAD_LENGTH);
+	ulen = ntohs(uh->len);
+	if (ulen < sizeof(*uh) || ulen > plen)
+		return dhcp6_refuse(link, PXE_STAT_DHCP6_DROP_BAD_LENGTH);
+	/*
+	 * RFC 8200 8.1: a zero UDP checksum is invalid over IPv6, even when
+	 * the device vouched for the datagram (udp6 refuses it all the same).
+	 */
+	if (!uh->check ||
+	    (skb->ip_summed != CHECKSUM_UNNECESSARY &&
+	     skb->ip_summed != CHECKSUM_PARTIAL &&
+	     csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen, IPPROTO_UDP,
+			     skb_checksum(skb, sizeof(*ip6h), ulen, 0))))
+		return dhcp6_refuse(link, PXE_STAT_DHCP6_DROP_BAD_CHECKSUM);
+	if (!pxe_dhcp6_serves(link))
+		return NF_ACCEPT;
+
+	/*
+	 * Ours and intact: trimmed to the IPv6 payload (Ethernet padding
+	 * off) and pulled linear.  Not to the UDP length: a datagram the
+	 * server then leaves to the stack must still be whole to ip6_rcv(),
+	 * which drops one shorter than its payload length as truncated.
+	 */
+	if (pskb_trim_rcsum(skb, sizeof(*ip6h) + plen) || skb_linearize(skb))
+		return NF_ACCEPT;
+	ip6h = (const struct ipv6hdr *)skb->data;
+	uh = (const struct udphdr *)(skb->data + sizeof(*ip6h));
+
+	rx = (struct pxe_rx) {
+		.link = link,
+		.pn = link->pn,
+		.skb = skb,
+		.src_mac = eth_hdr(skb)->h_source,
+		.saddr6 = &ip6h->saddr,
+		.daddr6 = &ip6h->daddr,
+		.sport = uh->source,
+		.dport = uh->dest,
+		.data = (const u8 *)(uh + 1),
+		.len = ulen - sizeof(*uh),
+	};
+	if (!pxe_dhcp6_rcv(&rx))
+		return NF_ACCEPT;
+	consume_skb(skb);
+	return NF_STOLEN;
+}
+
+/* ---- IPv4: DHCP and TFTP ---------------------------------------------- */
+
+static unsigned int hook_ipv4(struct pxe_link *link, struct sk_buff *skb)
+{
 	struct hook_iphdr iph_buf;
 	struct udphdr uh_buf;
 	const struct iphdr *iph;
@@ -139,10 +282,6 @@ unsigned int pxe_hook_ingress(void *priv, struct sk_buff *skb,
 	struct pxe_rx rx;
 	bool dhcp, ours;
 
-	count_rx(link);
-
-	if (!frame_may_be_ours(skb))
-		return NF_ACCEPT;
 	iph = skb_header_pointer(skb, 0, sizeof(*iph), &iph_buf.iph);
 	if (!iph || iph->version != 4 || iph->ihl < 5 ||
 	    iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
@@ -201,4 +340,20 @@ unsigned int pxe_hook_ingress(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	consume_skb(skb);
 	return NF_STOLEN;
+}
+
+unsigned int pxe_hook_ingress(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct pxe_link *link = priv;
+
+	count_rx(link);
+
+	if (!frame_may_be_ours(skb))
+		return NF_ACCEPT;
+	if (skb->protocol == htons(ETH_P_IP))
+		return hook_ipv4(link, skb);
+	if (skb->protocol == htons(ETH_P_IPV6))
+		return hook_ipv6(link, skb);
+	return NF_ACCEPT;
 }

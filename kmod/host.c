@@ -56,7 +56,7 @@ static bool addr_in_some_subnet(struct pxe_dhcp_net *dn, __be32 addr)
 	struct pxe_pool *pool;
 
 	list_for_each_entry(pool, &dn->pools, node)
-		if (!pool->proxy && pxe_in_subnet(pool, addr))
+		if (!pool->proxy && !pool->v6 && pxe_in_subnet(pool, addr))
 			return true;
 	return false;
 }

@@ -9,6 +9,7 @@
 #include <linux/etherdevice.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "dhcp.h"
@@ -19,6 +20,35 @@ static u32 addr_hash(const struct pxe_pool *pool, __be32 addr)
 {
 	return hsiphash_1u32((__force u32)addr, &pool->hash_key) &
 	       pool->hash_mask;
+}
+
+static u32 addr6_hash(const struct pxe_pool *pool, const struct in6_addr *addr)
+{
+	return hsiphash(addr, sizeof(*addr), &pool->hash_key) &
+	       pool->hash_mask;
+}
+
+static u32 lease_addr_hash(const struct pxe_pool *pool,
+			   const struct pxe_lease *l)
+{
+	return pool->v6 ? addr6_hash(pool, &l->addr6) :
+			  addr_hash(pool, l->addr);
+}
+
+/* The lease's offset in the pool's range, when it is in the range. */
+static bool lease_offset(const struct pxe_pool *pool,
+			 const struct pxe_lease *l, u32 *off)
+{
+	if (pool->v6) {
+		if (!pxe_in_range6(pool, &l->addr6))
+			return false;
+		*off = pxe_range_offset6(pool, &l->addr6);
+		return true;
+	}
+	if (!pxe_in_range(pool, l->addr))
+		return false;
+	*off = pxe_range_offset(pool, l->addr);
+	return true;
 }
 
 static u32 client_hash(const struct pxe_pool *pool, const u8 *id, u8 len)
@@ -84,28 +114,39 @@ static struct pxe_lease *lease_alloc(struct mem_cgroup *memcg,
 	return l;
 }
 
-static void lease_insert(struct pxe_pool *pool, struct pxe_lease *l,
-			 __be32 addr, const u8 *mac)
+/* @l's address (addr or addr6) is set: into the tables. */
+static void lease_link(struct pxe_pool *pool, struct pxe_lease *l,
+		       const u8 *mac)
 {
-	l->addr = addr;
+	u32 off;
+
 	ether_addr_copy(l->mac, mac);
-	hlist_add_head(&l->by_addr, &pool->by_addr[addr_hash(pool, addr)]);
+	hlist_add_head(&l->by_addr, &pool->by_addr[lease_addr_hash(pool, l)]);
 	hlist_add_head(&l->by_client,
 		       &pool->by_client[client_hash(pool, l->id, l->id_len)]);
 	list_add_tail(&l->node, &pool->leases);
-	if (pxe_in_range(pool, addr))
-		__set_bit(pxe_range_offset(pool, addr), pool->taken);
+	if (lease_offset(pool, l, &off))
+		__set_bit(off, pool->taken);
 	pool->used++;
 	lease_changed(pool);
 }
 
+static void lease_insert(struct pxe_pool *pool, struct pxe_lease *l,
+			 __be32 addr, const u8 *mac)
+{
+	l->addr = addr;
+	lease_link(pool, l, mac);
+}
+
 static void lease_unlink(struct pxe_pool *pool, struct pxe_lease *l)
 {
+	u32 off;
+
 	hlist_del(&l->by_addr);
 	hlist_del_init(&l->by_client);
 	list_del(&l->node);
-	if (pxe_in_range(pool, l->addr))
-		__clear_bit(pxe_range_offset(pool, l->addr), pool->taken);
+	if (lease_offset(pool, l, &off))
+		__clear_bit(off, pool->taken);
 	pool->used--;
 	lease_changed(pool);
 }
@@ -259,6 +300,26 @@ unlock:
 }
 
 /*
+ * Under the pool's lock: @l ends, quarantined on a DECLINE, else unlinked
+ * and returned for the caller to free after unlocking.
+ */
+static struct pxe_lease *lease_end(struct pxe_pool *pool, struct pxe_lease *l,
+				   bool decline)
+{
+	if (!decline) {
+		lease_unlink(pool, l);
+		return l;
+	}
+	/* Nobody's: the client must get another address. */
+	hlist_del_init(&l->by_client);
+	l->state = PXE_LEASE_DECLINED;
+	l->expires = jiffies + PXE_DECLINE_HOLD;
+	l->hostname[0] = '\0';
+	lease_changed(pool);
+	return NULL;
+}
+
+/*
  * Ends the client's lease on @addr (any address when 0), if its state is
  * @only_state (any when U8_MAX): freed, or quarantined on a DECLINE.
  */
@@ -274,20 +335,158 @@ bool pxe_lease_drop(struct pxe_pool *pool, const struct pxe_client_id *cid,
 		spin_unlock(&pool->lock);
 		return false;
 	}
-	if (decline) {
-		/* Nobody's: the client must get another address. */
-		hlist_del_init(&l->by_client);
-		l->state = PXE_LEASE_DECLINED;
-		l->expires = jiffies + PXE_DECLINE_HOLD;
-		l->hostname[0] = '\0';
-		lease_changed(pool);
-		l = NULL;
-	} else {
-		lease_unlink(pool, l);
-	}
+	l = lease_end(pool, l, decline);
 	spin_unlock(&pool->lock);
 	kfree(l);
 	return true;
+}
+
+/* ---- DHCPv6 leases ---------------------------------------------------- */
+
+/* Under the pool's lock: a new lease at @wanted when free, else anywhere. */
+static struct pxe_lease *lease6_new(struct pxe_pool *pool,
+				    const struct pxe_client_id *cid,
+				    const u8 *mac, const struct in6_addr *wanted,
+				    int *err)
+{
+	struct pxe_lease *l;
+	struct in6_addr addr;
+
+	if (wanted && pxe_in_range6(pool, wanted) &&
+	    !test_bit(pxe_range_offset6(pool, wanted), pool->taken)) {
+		addr = *wanted;
+	} else if (!pxe_pool_pick6(pool, &addr)) {
+		*err = -ENOSPC;
+		return NULL;
+	}
+	l = lease_alloc(pool->memcg, cid, PXE_GFP_PACKET);
+	if (!l) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	l->addr6 = addr;
+	lease_link(pool, l, mac);
+	return l;
+}
+
+int pxe_lease6_offer(struct pxe_pool *pool, const struct pxe_client_id *cid,
+		     const u8 *mac, const struct in6_addr *wanted,
+		     struct in6_addr *addr)
+{
+	struct pxe_lease *l;
+	int err = 0;
+
+	spin_lock(&pool->lock);
+	l = lease_by_client(pool, cid);
+	if (!l) {
+		l = lease6_new(pool, cid, mac, wanted, &err);
+		if (!l)
+			goto unlock;
+		l->state = PXE_LEASE_OFFERED;
+	}
+	if (l->state == PXE_LEASE_OFFERED)
+		l->expires = jiffies + PXE_OFFER_HOLD;
+	*addr = l->addr6;
+unlock:
+	spin_unlock(&pool->lock);
+	return err;
+}
+
+int pxe_lease6_bind(struct pxe_pool *pool, const struct pxe_client_id *cid,
+		    const u8 *mac, const struct in6_addr *wanted,
+		    bool may_create, struct in6_addr *addr)
+{
+	struct pxe_lease *l;
+	int err = 0;
+
+	spin_lock(&pool->lock);
+	l = lease_by_client(pool, cid);
+	if (!l) {
+		err = -ENOENT;
+		if (may_create)
+			l = lease6_new(pool, cid, mac, wanted, &err);
+		if (!l)
+			goto unlock;
+		err = 0;
+	}
+	/* A renewal moves only the expiry, which dumps show counting down. */
+	if (l->state != PXE_LEASE_BOUND || !ether_addr_equal(l->mac, mac))
+		lease_changed(pool);
+	ether_addr_copy(l->mac, mac);
+	l->state = PXE_LEASE_BOUND;
+	l->expires = jiffies + (unsigned long)pool->lease_time * HZ;
+	*addr = l->addr6;
+unlock:
+	spin_unlock(&pool->lock);
+	return err;
+}
+
+bool pxe_lease6_drop(struct pxe_pool *pool, const struct pxe_client_id *cid,
+		     const struct in6_addr *addr, bool decline)
+{
+	struct pxe_lease *l;
+
+	spin_lock(&pool->lock);
+	l = lease_by_client(pool, cid);
+	if (!l || (addr && !ipv6_addr_equal(&l->addr6, addr))) {
+		spin_unlock(&pool->lock);
+		return false;
+	}
+	l = lease_end(pool, l, decline);
+	spin_unlock(&pool->lock);
+	kfree(l);
+	return true;
+}
+
+/* A lease event with the attributes every one has; NULL when not sent. */
+static struct sk_buff *event_new(struct pxe_net *pn, u8 event, const u8 *mac,
+				 u32 expires, const char *pool, void **hdr)
+{
+	struct sk_buff *skb = pxe_ntf_new(pn, PXE_CMD_LEASE_NTF, hdr);
+
+	if (skb && (nla_put_u8(skb, PXE_A_LEASE_EVENT, event) ||
+		    nla_put(skb, PXE_A_LEASE_MAC, ETH_ALEN, mac) ||
+		    nla_put_u32(skb, PXE_A_LEASE_EXPIRES, expires) ||
+		    (pool && nla_put_string(skb, PXE_A_LEASE_POOL, pool)))) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+/* Sends the event, or drops it when an attribute did not fit (@full). */
+static void event_send(struct pxe_net *pn, struct sk_buff *skb, void *hdr,
+		       bool full)
+{
+	if (full)
+		nlmsg_free(skb);
+	else
+		pxe_ntf_send(pn, skb, hdr);
+}
+
+/* A DHCPv6 lease's identity: @id is the IAID, then the DUID. */
+static int put_ia(struct sk_buff *skb, const u8 *id, u8 id_len)
+{
+	if (id_len <= PXE_IAID_LEN)
+		return 0;
+	return nla_put_u32(skb, PXE_A_LEASE_IAID, get_unaligned_be32(id)) ||
+	       nla_put(skb, PXE_A_LEASE_DUID, id_len - PXE_IAID_LEN,
+		       id + PXE_IAID_LEN);
+}
+
+void pxe_lease6_notify(struct pxe_net *pn, u8 event, const u8 *mac,
+		       const struct in6_addr *addr, const char *pool,
+		       u32 expires, const u8 *id, u8 id_len)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = event_new(pn, event, mac, expires, pool, &hdr);
+	if (skb)
+		event_send(pn, skb, hdr,
+			   (addr && nla_put_in6_addr(skb, PXE_A_LEASE_ADDR6,
+						     addr)) ||
+			   put_ia(skb, id, id_len));
 }
 
 void pxe_lease_notify(struct pxe_net *pn, u8 event, const u8 *mac,
@@ -297,21 +496,15 @@ void pxe_lease_notify(struct pxe_net *pn, u8 event, const u8 *mac,
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = pxe_ntf_new(pn, PXE_CMD_LEASE_NTF, &hdr);
-	if (!skb)
-		return;
-	if (nla_put_u8(skb, PXE_A_LEASE_EVENT, event) ||
-	    nla_put(skb, PXE_A_LEASE_MAC, ETH_ALEN, mac) ||
-	    nla_put_in_addr(skb, PXE_A_LEASE_ADDR, addr) ||
-	    nla_put_u32(skb, PXE_A_LEASE_EXPIRES, expires) ||
-	    (pool && nla_put_string(skb, PXE_A_LEASE_POOL, pool)) ||
-	    (hostname && *hostname &&
-	     nla_put_string(skb, PXE_A_LEASE_HOSTNAME, hostname)) ||
-	    (file && nla_put_string(skb, PXE_A_LEASE_BOOT_FILE, file))) {
-		nlmsg_free(skb);
-		return;
-	}
-	pxe_ntf_send(pn, skb, hdr);
+	skb = event_new(pn, event, mac, expires, pool, &hdr);
+	if (skb)
+		event_send(pn, skb, hdr,
+			   nla_put_in_addr(skb, PXE_A_LEASE_ADDR, addr) ||
+			   (hostname && *hostname &&
+			    nla_put_string(skb, PXE_A_LEASE_HOSTNAME,
+					   hostname)) ||
+			   (file && nla_put_string(skb, PXE_A_LEASE_BOOT_FILE,
+						   file)));
 }
 
 /* ---- expiry ----------------------------------------------------------- */
@@ -331,8 +524,14 @@ static void pool_expire(struct pxe_net *pn, struct pxe_pool *pool)
 	spin_unlock_bh(&pool->lock);
 
 	list_for_each_entry_safe(l, tmp, &gone, node) {
-		pxe_lease_notify(pn, PXE_LEASE_EV_EXPIRE, l->mac, l->addr,
-				 pool->name, 0, l->hostname, NULL);
+		if (pool->v6)
+			pxe_lease6_notify(pn, PXE_LEASE_EV_EXPIRE, l->mac,
+					  &l->addr6, pool->name, 0, l->id,
+					  l->id_len);
+		else
+			pxe_lease_notify(pn, PXE_LEASE_EV_EXPIRE, l->mac,
+					 l->addr, pool->name, 0, l->hostname,
+					 NULL);
 		kfree(l);
 	}
 }
@@ -372,7 +571,7 @@ static struct pxe_pool *pool_by_range(struct pxe_dhcp_net *dn, __be32 addr)
 	struct pxe_pool *pool;
 
 	list_for_each_entry(pool, &dn->pools, node)
-		if (!pool->proxy && pxe_in_range(pool, addr))
+		if (!pool->proxy && !pool->v6 && pxe_in_range(pool, addr))
 			return pool;
 	return NULL;
 }
@@ -387,10 +586,7 @@ static void lease_id_from_attrs(struct genl_info *info, const u8 *mac,
 		cid->len = nla_len(attr);
 		return;
 	}
-	cid->buf[0] = 1;	/* htype Ethernet, as clients send in 61 */
-	memcpy(cid->buf + 1, mac, ETH_ALEN);
-	cid->data = cid->buf;
-	cid->len = sizeof(cid->buf);
+	pxe_client_id_from_mac(cid, mac);
 }
 
 static int lease_restore(struct pxe_pool *pool, struct pxe_lease *l,
@@ -538,11 +734,14 @@ static int fill_lease(struct sk_buff *skb, const struct pxe_pool *pool,
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
 	if (nla_put(skb, PXE_A_LEASE_MAC, ETH_ALEN, l->mac) ||
-	    nla_put_in_addr(skb, PXE_A_LEASE_ADDR, l->addr) ||
 	    nla_put_u32(skb, PXE_A_LEASE_EXPIRES, seconds_left(l->expires)) ||
 	    nla_put_u8(skb, PXE_A_LEASE_STATE, l->state) ||
 	    nla_put_string(skb, PXE_A_LEASE_POOL, pool->name) ||
-	    nla_put(skb, PXE_A_LEASE_CLIENT_ID, l->id_len, l->id) ||
+	    (pool->v6 ?
+	     nla_put_in6_addr(skb, PXE_A_LEASE_ADDR6, &l->addr6) ||
+	     put_ia(skb, l->id, l->id_len) :
+	     nla_put_in_addr(skb, PXE_A_LEASE_ADDR, l->addr) ||
+	     nla_put(skb, PXE_A_LEASE_CLIENT_ID, l->id_len, l->id)) ||
 	    (l->hostname[0] &&
 	     nla_put_string(skb, PXE_A_LEASE_HOSTNAME, l->hostname))) {
 		genlmsg_cancel(skb, hdr);

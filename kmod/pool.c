@@ -14,6 +14,8 @@
 #include <linux/random.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <net/addrconf.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "dhcp.h"
@@ -36,31 +38,62 @@ bool pxe_pool_addr_free_for(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 	return !host || ether_addr_equal(host->mac, mac);
 }
 
+/*
+ * The next clear bit from *@off on, wrapping once past the end back to 0
+ * and stopping at the cursor; false when the walk is over.
+ */
+static bool next_clear_offset(struct pxe_pool *pool, u32 *off, bool *wrapped)
+{
+	for (;;) {
+		*off = find_next_zero_bit(pool->taken, pool->size, *off);
+		if (*wrapped && *off >= pool->cursor)
+			return false;
+		if (*off < pool->size)
+			return true;
+		if (*wrapped)
+			return false;
+		*wrapped = true;
+		*off = 0;
+	}
+}
+
+static void advance_cursor(struct pxe_pool *pool, u32 off)
+{
+	pool->cursor = off + 1 < pool->size ? off + 1 : 0;
+}
+
 /* A clear bit from the rotating cursor on, wrapping once. */
 bool pxe_pool_pick(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 		   const u8 *mac, __be32 server, __be32 *addr)
 {
-	u32 cursor = pool->cursor, off = cursor;
+	u32 off = pool->cursor;
 	bool wrapped = false;
 
-	for (;;) {
-		off = find_next_zero_bit(pool->taken, pool->size, off);
-		if (wrapped && off >= cursor)
-			return false;
-		if (off >= pool->size) {
-			if (wrapped)
-				return false;
-			wrapped = true;
-			off = 0;
-			continue;
-		}
+	for (; next_clear_offset(pool, &off, &wrapped); off++) {
 		*addr = htonl(ntohl(pool->start) + off);
 		if (pxe_pool_addr_free_for(dn, pool, *addr, mac, server)) {
-			pool->cursor = off + 1 < pool->size ? off + 1 : 0;
+			advance_cursor(pool, off);
 			return true;
 		}
-		off++;
 	}
+	return false;
+}
+
+/*
+ * IPv6: any clear offset.  No network or broadcast address to skip, and
+ * no reservations yet (issue 14 brings them, by MAC).
+ */
+bool pxe_pool_pick6(struct pxe_pool *pool, struct in6_addr *addr)
+{
+	u32 off = pool->cursor;
+	bool wrapped = false;
+
+	if (!next_clear_offset(pool, &off, &wrapped))
+		return false;
+	*addr = pool->start6;
+	addr->s6_addr32[3] = htonl(ntohl(pool->start6.s6_addr32[3]) + off);
+	advance_cursor(pool, off);
+	return true;
 }
 
 /* ---- pools ------------------------------------------------------------ */
@@ -145,7 +178,8 @@ static int pool_set_proxy(struct pxe_pool *pool, struct genl_info *info)
 	static const int lease_attrs[] = {
 		PXE_A_POOL_START, PXE_A_POOL_END, PXE_A_POOL_NETMASK,
 		PXE_A_POOL_ROUTER, PXE_A_POOL_DNS, PXE_A_POOL_DOMAIN,
-		PXE_A_POOL_LEASE_TIME,
+		PXE_A_POOL_LEASE_TIME, PXE_A_POOL_START6, PXE_A_POOL_END6,
+		PXE_A_POOL_DNS6,
 	};
 	int i;
 
@@ -207,7 +241,7 @@ static int pool_set_range(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 	}
 	pool->size = size;
 	list_for_each_entry(other, &dn->pools, node)
-		if (!other->proxy &&
+		if (!other->proxy && !other->v6 &&
 		    ntohl(pool->start) <= ntohl(other->end) &&
 		    ntohl(other->start) <= ntohl(pool->end)) {
 			NL_SET_ERR_MSG(info->extack,
@@ -261,6 +295,97 @@ static int pool_alloc_tables(struct pxe_pool *pool)
 	return 0;
 }
 
+/* ---- IPv6 pools -------------------------------------------------------- */
+
+static bool range6_overlaps(const struct pxe_pool *a, const struct pxe_pool *b)
+{
+	return !memcmp(&a->start6, &b->start6, 12) &&
+	       ntohl(a->start6.s6_addr32[3]) <= ntohl(b->end6.s6_addr32[3]) &&
+	       ntohl(b->start6.s6_addr32[3]) <= ntohl(a->end6.s6_addr32[3]);
+}
+
+static int pool_set_range6(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
+			   struct genl_info *info)
+{
+	static const int v4_attrs[] = {
+		PXE_A_POOL_START, PXE_A_POOL_END, PXE_A_POOL_NETMASK,
+		PXE_A_POOL_ROUTER, PXE_A_POOL_DNS, PXE_A_POOL_DOMAIN,
+	};
+	struct nlattr **a = info->attrs;
+	struct pxe_pool *other;
+	u64 size;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(v4_attrs); i++)
+		if (a[v4_attrs[i]]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[v4_attrs[i]],
+					    "an IPv6 pool takes no IPv4 range or options");
+			return -EINVAL;
+		}
+	if (!a[PXE_A_POOL_END6]) {
+		NL_SET_ERR_MSG(info->extack, "range6 needs START and END");
+		return -EINVAL;
+	}
+	/* The policy holds both to exactly 16 bytes. */
+	memcpy(&pool->start6, nla_data(a[PXE_A_POOL_START6]),
+	       sizeof(pool->start6));
+	memcpy(&pool->end6, nla_data(a[PXE_A_POOL_END6]), sizeof(pool->end6));
+	if (ipv6_addr_type(&pool->start6) & (IPV6_ADDR_MULTICAST |
+					     IPV6_ADDR_LOOPBACK) ||
+	    ipv6_addr_any(&pool->start6)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_POOL_START6],
+				    "range6 must hold unicast addresses");
+		return -EINVAL;
+	}
+	if (memcmp(&pool->start6, &pool->end6, 12)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_POOL_END6],
+				    "range6 start and end differ before their last 32 bits");
+		return -EINVAL;
+	}
+	if (ntohl(pool->start6.s6_addr32[3]) > ntohl(pool->end6.s6_addr32[3])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_POOL_END6],
+				    "range start is after range end");
+		return -EINVAL;
+	}
+	size = (u64)ntohl(pool->end6.s6_addr32[3]) -
+	       ntohl(pool->start6.s6_addr32[3]) + 1;
+	if (size > PXE_POOL_MAX_SIZE) {
+		NL_SET_ERR_MSG(info->extack,
+			       "pool has more than 65536 addresses");
+		return -EINVAL;
+	}
+	pool->size = size;
+	pool->v6 = true;
+	list_for_each_entry(other, &dn->pools, node)
+		if (other->v6 && range6_overlaps(pool, other)) {
+			NL_SET_ERR_MSG(info->extack,
+				       "range overlaps another pool");
+			return -EEXIST;
+		}
+	return 0;
+}
+
+static int pool_set_options6(struct pxe_pool *pool, struct genl_info *info)
+{
+	struct nlattr *dns = info->attrs[PXE_A_POOL_DNS6];
+
+	if (dns) {
+		int len = nla_len(dns);
+
+		if (!len || len % DHCP6_ADDR_LEN) {
+			NL_SET_ERR_MSG_ATTR(info->extack, dns,
+					    "dns takes 1 to 4 IPv6 addresses");
+			return -EINVAL;
+		}
+		pool->n_dns6 = len / DHCP6_ADDR_LEN;
+		memcpy(pool->dns6, nla_data(dns), len);
+	}
+	pool->lease_time = info->attrs[PXE_A_POOL_LEASE_TIME] ?
+		nla_get_u32(info->attrs[PXE_A_POOL_LEASE_TIME]) :
+		PXE_LEASE_TIME_DEFAULT;
+	return 0;
+}
+
 static int pool_configure(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 			  struct genl_info *info)
 {
@@ -268,6 +393,17 @@ static int pool_configure(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 
 	if (info->attrs[PXE_A_POOL_PROXY])
 		return pool_set_proxy(pool, info);
+	if (info->attrs[PXE_A_POOL_START6]) {
+		err = pool_set_range6(dn, pool, info);
+		if (!err)
+			err = pool_set_options6(pool, info);
+		return err ? err : pool_alloc_tables(pool);
+	}
+	if (info->attrs[PXE_A_POOL_END6] || info->attrs[PXE_A_POOL_DNS6]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "IPv6 options need an IPv6 pool: 'range6 START END'");
+		return -EINVAL;
+	}
 	err = pool_set_range(dn, pool, info);
 	if (!err)
 		err = pool_set_options(pool, info);
@@ -373,6 +509,18 @@ static int fill_pool_range(struct sk_buff *skb, struct pxe_pool *pool)
 	return 0;
 }
 
+static int fill_pool_range6(struct sk_buff *skb, struct pxe_pool *pool)
+{
+	if (nla_put_in6_addr(skb, PXE_A_POOL_START6, &pool->start6) ||
+	    nla_put_in6_addr(skb, PXE_A_POOL_END6, &pool->end6) ||
+	    (pool->n_dns6 && nla_put(skb, PXE_A_POOL_DNS6,
+				     pool->n_dns6 * DHCP6_ADDR_LEN,
+				     pool->dns6)) ||
+	    nla_put_u32(skb, PXE_A_POOL_LEASE_TIME, pool->lease_time))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int fill_pool(struct sk_buff *skb, struct pxe_pool *pool, u32 portid,
 		     u32 seq, int flags, struct netlink_callback *cb)
 {
@@ -394,7 +542,8 @@ static int fill_pool(struct sk_buff *skb, struct pxe_pool *pool, u32 portid,
 	    nla_put_u32(skb, PXE_A_IFINDEX, pool->link->dev->ifindex) ||
 	    nla_put_string(skb, PXE_A_IFNAME, pool->link->dev->name) ||
 	    (pool->proxy && nla_put_flag(skb, PXE_A_POOL_PROXY)) ||
-	    (!pool->proxy && fill_pool_range(skb, pool)) ||
+	    (!pool->proxy && !pool->v6 && fill_pool_range(skb, pool)) ||
+	    (pool->v6 && fill_pool_range6(skb, pool)) ||
 	    nla_put_u32(skb, PXE_A_POOL_SIZE, pool->size) ||
 	    nla_put_u32(skb, PXE_A_POOL_USED, used)) {
 		genlmsg_cancel(skb, hdr);

@@ -97,6 +97,9 @@ struct pxe_link {
 /*
  * A UDP datagram the ingress hook handed over: IPv4 header checked, not a
  * fragment, UDP checksum verified, skb linear.  @data/@len: the UDP payload.
+ * DHCPv6 (pxe_dhcp6_rcv()): an IPv6 header without extension headers,
+ * lengths and checksum checked the same way; @saddr6/@daddr6 point into the
+ * skb and @saddr/@daddr are 0.
  */
 struct pxe_rx {
 	struct pxe_link *link;
@@ -104,17 +107,23 @@ struct pxe_rx {
 	struct sk_buff *skb;
 	const u8 *src_mac;		/* Ethernet source */
 	__be32 saddr, daddr;
+	const struct in6_addr *saddr6, *daddr6;
 	__be16 sport, dport;
 	const u8 *data;
 	unsigned int len;
 };
 
-/* Where a reply goes: Ethernet destination, addresses and ports. */
+/*
+ * Where a reply goes: Ethernet destination, addresses and ports.  With @v6
+ * the reply is IPv6 from @saddr6 to @daddr6 and @saddr/@daddr are unused.
+ */
 struct pxe_tx {
 	struct pxe_link *link;
 	const u8 *dst_mac;
 	__be32 saddr, daddr;
 	__be16 sport, dport;
+	bool v6;
+	struct in6_addr saddr6, daddr6;
 };
 
 /*
@@ -208,6 +217,7 @@ int pxe_tx_pages(const struct pxe_tx *tx, const void *hdr,
 		 unsigned int len);
 /* Largest UDP payload the link's device carries in one frame. */
 unsigned int pxe_tx_max_payload(const struct pxe_link *link);
+unsigned int pxe_tx_max_payload6(const struct pxe_link *link);
 
 /* netlink.c */
 extern struct genl_family pxe_family;
@@ -236,6 +246,15 @@ void pxe_dhcp_net_exit(struct pxe_net *pn);
 void pxe_dhcp_net_free(struct pxe_net *pn);
 void pxe_dhcp_link_gone(struct pxe_link *link);	/* RTNL + pn->lock */
 bool pxe_dhcp_rcv(const struct pxe_rx *rx);
+
+/*
+ * The DHCPv6 server (dhcp6.c), softirq.  pxe_dhcp6_serves() is true when
+ * the link has an IPv6 pool: only then does the hook claim, or count as
+ * dropped, what comes to :547.  pxe_dhcp6_rcv() returns true when the
+ * datagram was ours (answered or counted as dropped).
+ */
+bool pxe_dhcp6_serves(const struct pxe_link *link);
+bool pxe_dhcp6_rcv(const struct pxe_rx *rx);
 
 /*
  * The image store (image.c).  pxe_image_get() looks a name up under RCU

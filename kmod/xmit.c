@@ -10,14 +10,20 @@
  */
 #include <linux/etherdevice.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 
 #include "pxe.h"
 
 #define PXE_TX_HEADERS	(sizeof(struct iphdr) + sizeof(struct udphdr))
+/* Headroom: room for the larger of the two network headers. */
+#define PXE_TX_HEADROOM	(sizeof(struct ipv6hdr) + sizeof(struct udphdr))
 #define PXE_TX_TTL	64
+/* Replies to a relay may cross routers: the stack's usual default. */
+#define PXE_TX_HOP_LIMIT	64
 
 /*
  * The largest UDP payload of one unfragmented reply.  IPv4 needs an MTU of
@@ -34,11 +40,19 @@ unsigned int pxe_tx_max_payload(const struct pxe_link *link)
 	return max_t(unsigned int, mtu, IPV4_MIN_MTU) - PXE_TX_HEADERS;
 }
 
+/* The same for IPv6, whose devices have an MTU of at least 1280. */
+unsigned int pxe_tx_max_payload6(const struct pxe_link *link)
+{
+	unsigned int mtu = READ_ONCE(link->dev->mtu);
+
+	return max_t(unsigned int, mtu, IPV6_MIN_MTU) - PXE_TX_HEADROOM;
+}
+
 struct sk_buff *pxe_tx_alloc(const struct pxe_tx *tx, unsigned int len,
 			     u8 **payload)
 {
 	struct net_device *dev = tx->link->dev;
-	unsigned int headroom = LL_RESERVED_SPACE(dev) + PXE_TX_HEADERS;
+	unsigned int headroom = LL_RESERVED_SPACE(dev) + PXE_TX_HEADROOM;
 	struct sk_buff *skb;
 
 	skb = alloc_skb(headroom + len + dev->needed_tailroom, GFP_ATOMIC);
@@ -56,45 +70,43 @@ void pxe_tx_free(struct sk_buff *skb)
 	kfree_skb(skb);
 }
 
+/* The pseudo-header sum of @tx's addresses, folded, over @csum. */
+static __sum16 tx_pseudo_csum(const struct pxe_tx *tx, unsigned int ulen,
+			      __wsum csum)
+{
+	if (tx->v6)
+		return csum_ipv6_magic(&tx->saddr6, &tx->daddr6, ulen,
+				       IPPROTO_UDP, csum);
+	return csum_tcpudp_magic(tx->saddr, tx->daddr, ulen, IPPROTO_UDP,
+				 csum);
+}
+
 static void tx_checksum(const struct pxe_tx *tx, struct sk_buff *skb,
 			struct udphdr *uh, unsigned int ulen)
 {
 	netdev_features_t features = tx->link->dev->features;
+	netdev_features_t offload = tx->v6 ? NETIF_F_IPV6_CSUM :
+					     NETIF_F_IP_CSUM;
 	__wsum csum;
 
-	if (features & (NETIF_F_HW_CSUM | NETIF_F_IP_CSUM)) {
+	if (features & (NETIF_F_HW_CSUM | offload)) {
 		skb->ip_summed = CHECKSUM_PARTIAL;
 		skb->csum_start = skb_transport_header(skb) - skb->head;
 		skb->csum_offset = offsetof(struct udphdr, check);
-		uh->check = ~csum_tcpudp_magic(tx->saddr, tx->daddr, ulen,
-					       IPPROTO_UDP, 0);
+		uh->check = ~tx_pseudo_csum(tx, ulen, 0);
 		return;
 	}
 	skb->ip_summed = CHECKSUM_NONE;
 	csum = skb_checksum(skb, skb_transport_offset(skb), ulen, 0);
-	uh->check = csum_tcpudp_magic(tx->saddr, tx->daddr, ulen, IPPROTO_UDP,
-				      csum);
+	uh->check = tx_pseudo_csum(tx, ulen, csum);
 	if (!uh->check)
 		uh->check = CSUM_MANGLED_0;
 }
 
-int pxe_tx_send(const struct pxe_tx *tx, struct sk_buff *skb)
+static void push_ipv4(const struct pxe_tx *tx, struct sk_buff *skb)
 {
-	struct net_device *dev = tx->link->dev;
-	unsigned int ulen = skb->len + sizeof(struct udphdr);
-	struct udphdr *uh;
-	struct iphdr *iph;
-	struct ethhdr *eth;
-	int err;
+	struct iphdr *iph = skb_push(skb, sizeof(*iph));
 
-	uh = skb_push(skb, sizeof(*uh));
-	skb_reset_transport_header(skb);
-	uh->source = tx->sport;
-	uh->dest = tx->dport;
-	uh->len = htons(ulen);
-	uh->check = 0;
-
-	iph = skb_push(skb, sizeof(*iph));
 	skb_reset_network_header(skb);
 	iph->version = 4;
 	iph->ihl = sizeof(*iph) / 4;
@@ -107,6 +119,42 @@ int pxe_tx_send(const struct pxe_tx *tx, struct sk_buff *skb)
 	iph->saddr = tx->saddr;
 	iph->daddr = tx->daddr;
 	ip_send_check(iph);
+}
+
+static void push_ipv6(const struct pxe_tx *tx, struct sk_buff *skb)
+{
+	unsigned int payload_len = skb->len;
+	struct ipv6hdr *ip6h = skb_push(skb, sizeof(*ip6h));
+
+	skb_reset_network_header(skb);
+	ip6_flow_hdr(ip6h, 0, 0);
+	ip6h->payload_len = htons(payload_len);
+	ip6h->nexthdr = IPPROTO_UDP;
+	ip6h->hop_limit = PXE_TX_HOP_LIMIT;
+	ip6h->saddr = tx->saddr6;
+	ip6h->daddr = tx->daddr6;
+}
+
+int pxe_tx_send(const struct pxe_tx *tx, struct sk_buff *skb)
+{
+	struct net_device *dev = tx->link->dev;
+	unsigned int ulen = skb->len + sizeof(struct udphdr);
+	__be16 proto = htons(tx->v6 ? ETH_P_IPV6 : ETH_P_IP);
+	struct udphdr *uh;
+	struct ethhdr *eth;
+	int err;
+
+	uh = skb_push(skb, sizeof(*uh));
+	skb_reset_transport_header(skb);
+	uh->source = tx->sport;
+	uh->dest = tx->dport;
+	uh->len = htons(ulen);
+	uh->check = 0;
+
+	if (tx->v6)
+		push_ipv6(tx, skb);
+	else
+		push_ipv4(tx, skb);
 
 	tx_checksum(tx, skb, uh, ulen);
 
@@ -114,8 +162,8 @@ int pxe_tx_send(const struct pxe_tx *tx, struct sk_buff *skb)
 	skb_reset_mac_header(skb);
 	ether_addr_copy(eth->h_dest, tx->dst_mac);
 	ether_addr_copy(eth->h_source, dev->dev_addr);
-	eth->h_proto = htons(ETH_P_IP);
-	skb->protocol = htons(ETH_P_IP);
+	eth->h_proto = proto;
+	skb->protocol = proto;
 	skb->dev = dev;
 
 	/* net_xmit_eval() evaluates its argument twice: never pass a call. */

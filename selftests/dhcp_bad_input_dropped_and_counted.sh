@@ -40,24 +40,7 @@ counters=$(printf '%s\n' "${cases[@]}" | awk '{ print $2 }')
 # all_counters: "name=value ..." of the drop counters and dhcp_tx_offer.
 all_counters() {
 	# shellcheck disable=SC2086
-	pxe1 -j stats | "$PYTHON" -c '
-import json, sys
-j = json.load(sys.stdin)[0]
-print(" ".join(f"{c}={j[c]}" for c in sys.argv[1:]))' $counters dhcp_tx_offer
-}
-
-# expect_moved BEFORE AFTER COUNTER: COUNTER is up by one, every other the same.
-expect_moved() {
-	"$PYTHON" -c '
-import sys
-before = dict(kv.split("=") for kv in sys.argv[1].split())
-after = dict(kv.split("=") for kv in sys.argv[2].split())
-want = {k: int(v) + (k == sys.argv[3]) for k, v in before.items()}
-got = {k: int(v) for k, v in after.items()}
-if want != got:
-    print("# counters: expected", want)
-    print("# counters: got     ", got)
-    sys.exit(1)' "$1" "$2" "$3"
+	counters_of "$ns1" $counters dhcp_tx_offer
 }
 
 for entry in "${cases[@]}"; do

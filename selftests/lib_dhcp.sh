@@ -97,11 +97,11 @@ udhcpc_once() {
 	}
 }
 
-# ip_in ADDR START END: ADDR lies in START..END.
+# ip_in ADDR START END: ADDR lies in START..END (IPv4 or IPv6).
 ip_in() {
 	"$PYTHON" -c '
 import ipaddress, sys
-a, s, e = (ipaddress.IPv4Address(x) for x in sys.argv[1:4])
+a, s, e = (ipaddress.ip_address(x) for x in sys.argv[1:4])
 sys.exit(0 if s <= a <= e else 1)' "$1" "$2" "$3" || {
 		log "address '$1' is not in $2..$3"
 		return 1
@@ -256,6 +256,31 @@ msg_dora() {
 	expect_eq "reply to the REQUEST for $addr" 5 \
 		"$(reply_field "$ack" 'j["type"]')" >&2 || return 1
 	echo "$addr"
+}
+
+# counters_of NS NAME...: "name=value ..." of those counters of NS's server.
+counters_of() {
+	local ns=$1
+	shift
+	"$PXECTL" -n "$ns" -j stats | "$PYTHON" -c '
+import json, sys
+j = json.load(sys.stdin)[0]
+print(" ".join(f"{c}={j[c]}" for c in sys.argv[1:]))' "$@"
+}
+
+# expect_moved BEFORE AFTER COUNTER: of the "name=value ..." counters BEFORE
+# and AFTER, COUNTER is up by one and every other the same.
+expect_moved() {
+	"$PYTHON" -c '
+import sys
+before = dict(kv.split("=") for kv in sys.argv[1].split())
+after = dict(kv.split("=") for kv in sys.argv[2].split())
+want = {k: int(v) + (k == sys.argv[3]) for k, v in before.items()}
+got = {k: int(v) for k, v in after.items()}
+if want != got:
+    print("# counters: expected", want)
+    print("# counters: got     ", got)
+    sys.exit(1)' "$1" "$2" "$3"
 }
 
 # perfdhcp_run ARGS...: perfdhcp -4 on cli0 in $ns2 (60 s at most), its

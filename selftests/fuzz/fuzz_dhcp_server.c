@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target of the DHCP server itself: kmod/dhcp.c, lease.c and
- * bootrule.c (with dhcp_msg.c), compiled for the host against the kernel
- * stand-ins in include/kshim.h, driven by sequences of operations:
+ * libFuzzer target of the DHCP server itself: kmod/dhcp.c, dhcp6.c,
+ * lease.c and bootrule.c (with dhcp_msg.c and dhcp6_msg.c), compiled for
+ * the host against the kernel stand-ins in include/kshim.h, driven by
+ * sequences of operations:
  *
  *   - a crafted DHCP message (type, one of 8 clients, requested address,
  *     server id, client id, host name, PXE or HTTP Boot options, relay) or
  *     raw bytes, to :67 or :4011 of one of two links;
+ *   - a crafted DHCPv6 message (type, one of 8 clients, IAID, IA Address,
+ *     our server id or another's, rapid commit, a Relay-Forw around it) or
+ *     raw bytes, to :547 of one of two links (the IPv6 pool is on the
+ *     first);
  *   - a step of the clock, after which the expiry work runs when due;
  *   - configuration through the netlink handlers: reservations, boot
  *     rules, leases restored and deleted, pools deleted and added again,
@@ -67,6 +72,24 @@ unsigned int pxe_tx_max_payload(const struct pxe_link *link)
 	return 1500 - 28;
 }
 
+unsigned int pxe_tx_max_payload6(const struct pxe_link *link)
+{
+	(void)link;
+	return 1500 - 48;
+}
+
+int ipv6_dev_get_saddr(struct net *net, const struct net_device *dev,
+		       const struct in6_addr *daddr, unsigned int prefs,
+		       struct in6_addr *saddr)
+{
+	static const struct in6_addr ll = {
+		.s6_addr = { 0xfe, 0x80, [15] = 1 },
+	};
+
+	*saddr = ll;
+	return 0;
+}
+
 /* The buffer is exactly @len bytes: ASan sees a reply written past it. */
 struct sk_buff *pxe_tx_alloc(const struct pxe_tx *tx, unsigned int len,
 			     u8 **payload)
@@ -93,6 +116,36 @@ void pxe_tx_free(struct sk_buff *skb)
 	free(skb);
 }
 
+/*
+ * A DHCPv6 reply: an Advertise or Reply, or Relay-Repls around one, each
+ * with options that fit it exactly.
+ */
+static void check_reply6(const u8 *b, unsigned int len)
+{
+	unsigned int off, hdr;
+
+	for (;;) {
+		assert(len >= 4);
+		assert(b[0] == DHCP6_ADVERTISE || b[0] == DHCP6_REPLY ||
+		       b[0] == DHCP6_RELAY_REPL);
+		hdr = b[0] == DHCP6_RELAY_REPL ? DHCP6_RELAY_HDR_LEN : 4;
+		assert(len >= hdr);
+		for (off = hdr; off < len; off += 4 + get_unaligned_be16(b + off + 2))
+			assert(off + 4 <= len &&
+			       off + 4 + get_unaligned_be16(b + off + 2) <= len);
+		assert(off == len);
+		if (b[0] != DHCP6_RELAY_REPL)
+			return;
+		for (off = hdr;; off += 4 + get_unaligned_be16(b + off + 2)) {
+			assert(off + 4 <= len);
+			if (get_unaligned_be16(b + off) == DHCP6_OPT_RELAY_MSG)
+				break;
+		}
+		len = get_unaligned_be16(b + off + 2);
+		b += off + 4;
+	}
+}
+
 /* Every reply reads back as a BOOTREPLY of an allowed type. */
 int pxe_tx_send(const struct pxe_tx *tx, struct sk_buff *skb)
 {
@@ -101,6 +154,13 @@ int pxe_tx_send(const struct pxe_tx *tx, struct sk_buff *skb)
 	u8 type = 0;
 
 	assert(tx->link && tx->dst_mac);
+	if (tx->v6) {
+		assert(tx->sport == htons(DHCP6_SERVER_PORT));
+		assert(skb->len <= skb->size);
+		check_reply6(b, skb->len);
+		pxe_tx_free(skb);
+		return 0;
+	}
 	assert(tx->sport == htons(DHCP_SERVER_PORT) ||
 	       tx->sport == htons(DHCP_PROXY_PORT));
 	assert(skb->len >= 240 && skb->len <= skb->size);
@@ -301,6 +361,28 @@ static const u32 lease_times[] = { 3600, 60, 1, 0xffffffff };
  * 10.9.0.10-.13 /24; 3 "proxy" on link 2. */
 static const char *const pool_names[] = { "lan", "second", "relay", "proxy" };
 
+/* "lan6" on link 1: fd00:1::10-fd00:1::17, DNS fd00:1::53. */
+static const struct in6_addr lan6_start = {
+	.s6_addr = { 0xfd, 0, 0, 1, [15] = 0x10 },
+};
+
+static int pool6_add(u32 lease_time)
+{
+	struct in6_addr end = lan6_start, dns = lan6_start;
+	struct request r;
+
+	end.s6_addr[15] = 0x17;
+	dns.s6_addr[15] = 0x53;
+	req_init(&r);
+	req_str(&r, PXE_A_POOL_NAME, "lan6");
+	req_u32(&r, PXE_A_IFINDEX, 1);
+	req_put(&r, PXE_A_POOL_START6, &lan6_start, 16);
+	req_put(&r, PXE_A_POOL_END6, &end, 16);
+	req_put(&r, PXE_A_POOL_DNS6, &dns, 16);
+	req_u32(&r, PXE_A_POOL_LEASE_TIME, lease_time);
+	return pxe_nl_pool_new_doit(NULL, &r.info);
+}
+
 static int pool_add(unsigned int i, u32 lease_time)
 {
 	struct request r;
@@ -341,13 +423,18 @@ static int pool_add(unsigned int i, u32 lease_time)
 	return pxe_nl_pool_new_doit(NULL, &r.info);
 }
 
-static void pool_del(unsigned int i)
+static void pool_del_name(const char *name)
 {
 	struct request r;
 
 	req_init(&r);
-	req_str(&r, PXE_A_POOL_NAME, pool_names[i % 4]);
+	req_str(&r, PXE_A_POOL_NAME, name);
 	pxe_nl_pool_del_doit(NULL, &r.info);
+}
+
+static void pool_del(unsigned int i)
+{
+	pool_del_name(pool_names[i % 4]);
 }
 
 /* An address for a reservation or a restored lease: "lan" or "relay". */
@@ -542,6 +629,8 @@ static void setup(void)
 		devs[i].ifindex = i + 1;
 		snprintf(devs[i].name, sizeof(devs[i].name), "pxe%u", i);
 		memset(devs[i].broadcast, 0xff, ETH_ALEN);
+		devs[i].dev_addr[0] = 2;
+		devs[i].dev_addr[5] = i + 1;
 		devs[i].ip_ptr = &in_devs[i];
 		in_devs[i].ifa_list = &ifas[i][0];
 		memset(&links[i], 0, sizeof(links[i]));
@@ -563,6 +652,21 @@ static void setup(void)
 
 /* ---- messages --------------------------------------------------------- */
 
+/* @rcv gets a copy of exactly @rx->len bytes: a read past it shows. */
+static void rcv_copy(struct pxe_rx *rx, const u8 *data,
+		     bool (*rcv)(const struct pxe_rx *rx))
+{
+	u8 *copy;
+
+	if (!link_alive[rx->link - links])
+		return;
+	copy = malloc(rx->len ? rx->len : 1);
+	memcpy(copy, data, rx->len);
+	rx->data = copy;
+	rcv(rx);
+	free(copy);
+}
+
 static void deliver(unsigned int link, const u8 *data, unsigned int len,
 		    __be32 saddr, __be16 dport)
 {
@@ -579,16 +683,8 @@ static void deliver(unsigned int link, const u8 *data, unsigned int len,
 		.data = data,
 		.len = len,
 	};
-	u8 *copy;
 
-	if (!link_alive[link])
-		return;
-	/* Exactly @len bytes, so a read past the datagram shows. */
-	copy = malloc(len ? len : 1);
-	memcpy(copy, data, len);
-	rx.data = copy;
-	pxe_dhcp_rcv(&rx);
-	free(copy);
+	rcv_copy(&rx, data, pxe_dhcp_rcv);
 }
 
 static u8 *opt(u8 *p, u8 code, const void *data, u8 len)
@@ -698,34 +794,189 @@ static void crafted(struct input *in)
 	deliver(link, b, p - b, some_addr(ci), dport);
 }
 
+/* DHCPv6 to :547 of @link, from a client's link-local address. */
+static void deliver6(unsigned int link, const u8 *data, unsigned int len,
+		     bool relayed)
+{
+	static const u8 src_mac[ETH_ALEN] = { 2, 0, 0, 0, 0, 0x66 };
+	static const struct in6_addr saddr = {
+		.s6_addr = { 0xfe, 0x80, [14] = 0x12, [15] = 0x34 },
+	};
+	static const struct in6_addr all_servers = {
+		.s6_addr = { 0xff, 0x02, [13] = 1, [15] = 2 },
+	};
+	struct pxe_rx rx = {
+		.link = &links[link],
+		.pn = &the_pn,
+		.src_mac = src_mac,
+		.saddr6 = &saddr,
+		.daddr6 = &all_servers,
+		.sport = htons(relayed ? DHCP6_SERVER_PORT : DHCP6_CLIENT_PORT),
+		.dport = htons(DHCP6_SERVER_PORT),
+		.len = len,
+	};
+
+	rcv_copy(&rx, data, pxe_dhcp6_rcv);
+}
+
+static u8 *opt6(u8 *p, u16 code, const void *data, u16 len)
+{
+	put_unaligned_be16(code, p);
+	put_unaligned_be16(len, p + 2);
+	if (len)
+		memcpy(p + 4, data, len);
+	return p + 4 + len;
+}
+
+static void crafted6(struct input *in, u8 how)
+{
+	u8 b[400], *p = b, msg[300], *m = msg;
+	u8 type = take8(in), who = take8(in), extra = take8(in);
+	unsigned int client = who % N_CLIENTS;
+	u8 duid[10] = { 0, 3, 0, 1 };
+	u8 ia[12 + 28] = { 0 };
+
+	type = type % 12 ? type % 12 : 1;
+	put_unaligned_be32((u32)type << 24 | (0x6000 + who), m);
+	m += 4;
+	client_mac(duid + 4, client);
+	if (!(extra & 1))
+		m = opt6(m, DHCP6_OPT_CLIENT_ID, duid, sizeof(duid));
+	if (extra & 2) {
+		/* Ours (DUID-LL of the link's MAC) or another server's. */
+		u8 sid[10] = { 0, 3, 0, 1 };
+
+		memcpy(sid + 4, links[0].dev->dev_addr, ETH_ALEN);
+		if (extra & 4)
+			sid[9] ^= 0x80;
+		m = opt6(m, DHCP6_OPT_SERVER_ID, sid, sizeof(sid));
+	}
+	if (extra & 8) {
+		unsigned int ia_len = 12;
+
+		put_unaligned_be32(who >> 6, ia);
+		if (extra & 16) {
+			/* An IA Address in the pool, or off it. */
+			put_unaligned_be16(DHCP6_OPT_IAADDR, ia + 12);
+			put_unaligned_be16(24, ia + 14);
+			memcpy(ia + 16, &lan6_start, 16);
+			ia[16 + 15] = extra & 32 ? 0x10 + (who & 15) : 0x99;
+			if (extra & 64)
+				ia[16 + 3] = 2;
+			ia_len += 28;
+		}
+		m = opt6(m, DHCP6_OPT_IA_NA, ia, ia_len);
+	}
+	if (extra & 128)
+		m = opt6(m, DHCP6_OPT_RAPID_COMMIT, NULL, 0);
+	if (how & 16) {
+		/* A relay on the pool's /64, or elsewhere, with an Interface-ID. */
+		*p++ = DHCP6_RELAY_FORW;
+		*p++ = 0;
+		memcpy(p, &lan6_start, 16);
+		if (how & 32)
+			p[1] = 0x99;
+		memset(p + 16, 0, 16);
+		p += 32;
+		p = opt6(p, DHCP6_OPT_INTERFACE_ID, "port1", 5);
+		p = opt6(p, DHCP6_OPT_RELAY_MSG, msg, m - msg);
+	} else {
+		memcpy(p, msg, m - msg);
+		p += m - msg;
+	}
+	if (trace)
+		fprintf(stderr, "  dhcp6 type %u client %u how %#x extra %#x\n",
+			type, client, how, extra);
+	deliver6(how & 1, b, p - b, how & 16);
+}
+
 static void raw(struct input *in)
 {
 	u8 how = take8(in);
-	unsigned int len = take16(in) % 1500;
+	unsigned int len;
 	u8 buf[1500];
 
+	if ((how & 0x0c) == 0x0c) {
+		crafted6(in, how);
+		return;
+	}
+	len = take16(in) % 1500;
 	if (len > in->left)
 		len = in->left;
 	memcpy(buf, in->p, len);
 	in->p += len;
 	in->left -= len;
-	deliver(how & 1, buf, len, some_addr(how),
-		htons(how & 2 ? DHCP_PROXY_PORT : DHCP_SERVER_PORT));
+	if (how & 4)
+		deliver6(how & 1, buf, len, false);
+	else
+		deliver(how & 1, buf, len, some_addr(how),
+			htons(how & 2 ? DHCP_PROXY_PORT : DHCP_SERVER_PORT));
 }
 
 /* ---- invariants ------------------------------------------------------- */
+
+/* The leases after @l: other addresses, other clients unless declined. */
+static void check_later_leases(struct pxe_pool *pool, struct pxe_lease *l)
+{
+	struct pxe_lease *m;
+
+	for (m = list_next_entry(l, node); &m->node != &pool->leases;
+	     m = list_next_entry(m, node)) {
+		if (pool->v6)
+			assert(memcmp(&m->addr6, &l->addr6, 16));
+		else
+			assert(m->addr != l->addr);
+		assert(l->state == PXE_LEASE_DECLINED ||
+		       m->state == PXE_LEASE_DECLINED ||
+		       l->id_len != m->id_len ||
+		       memcmp(l->id, m->id, l->id_len));
+	}
+}
+
+static u32 bits_taken(struct pxe_pool *pool)
+{
+	u32 bits = 0, off;
+
+	for (off = 0; off < pool->size; off++)
+		bits += test_bit(off, pool->taken);
+	return bits;
+}
+
+/* As below, for an IPv6 pool: every lease in the range, once. */
+static void check_pool6(struct pxe_pool *pool)
+{
+	struct pxe_lease *l;
+	u32 n = 0;
+
+	list_for_each_entry(l, &pool->leases, node) {
+		n++;
+		assert(l->state <= PXE_LEASE_DECLINED);
+		assert((l->state == PXE_LEASE_DECLINED) == !l->by_client.pprev);
+		assert(l->by_addr.pprev && *l->by_addr.pprev == &l->by_addr);
+		assert(pxe_in_range6(pool, &l->addr6));
+		assert(test_bit(pxe_range_offset6(pool, &l->addr6), pool->taken));
+		assert(l->id_len > PXE_IAID_LEN);
+		check_later_leases(pool, l);
+	}
+	assert(n == pool->used);
+	assert(bits_taken(pool) == n);
+}
 
 static void check_pools(void)
 {
 	struct pxe_pool *pool;
 
 	list_for_each_entry(pool, &the_pn.dhcp->pools, node) {
-		struct pxe_lease *l, *m;
-		u32 n = 0, in_range = 0, bits = 0, off;
+		struct pxe_lease *l;
+		u32 n = 0, in_range = 0;
 
 		assert(!pool->lock.held);
 		if (pool->proxy)
 			continue;
+		if (pool->v6) {
+			check_pool6(pool);
+			continue;
+		}
 		list_for_each_entry(l, &pool->leases, node) {
 			if (trace)
 				fprintf(stderr, "  %s: %08x state %u id %u:%02x%02x%02x exp %ld\n",
@@ -744,19 +995,10 @@ static void check_pools(void)
 				assert(test_bit(ntohl(l->addr) - ntohl(pool->start),
 						pool->taken));
 			}
-			for (m = list_next_entry(l, node); &m->node != &pool->leases;
-			     m = list_next_entry(m, node)) {
-				assert(m->addr != l->addr);
-				assert(l->state == PXE_LEASE_DECLINED ||
-				       m->state == PXE_LEASE_DECLINED ||
-				       l->id_len != m->id_len ||
-				       memcmp(l->id, m->id, l->id_len));
-			}
+			check_later_leases(pool, l);
 		}
 		assert(n == pool->used);
-		for (off = 0; off < pool->size; off++)
-			bits += test_bit(off, pool->taken);
-		assert(bits == in_range);
+		assert(bits_taken(pool) == in_range);
 	}
 	assert(!the_pn.lock.held && !shim_rtnl_held);
 }
@@ -779,6 +1021,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			pool_add(i, lease_time);
 	if (conf & 4)
 		boot_add(0x10, 1);		/* PXE clients: pxelinux.0 */
+	if (conf & 0x40)
+		pool6_add(lease_time);
 
 	while (in.left && ops++ < 256) {
 		u8 op = take8(&in), arg = take8(&in);
@@ -824,7 +1068,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			break;
 		case 9:
-			if (arg & 1)
+			if ((arg & 0x0f) == 0x0e)
+				pool6_add(lease_time);
+			else if ((arg & 0x0f) == 0x0f)
+				pool_del_name("lan6");
+			else if (arg & 1)
 				pool_del(arg >> 1);
 			else
 				pool_add(arg >> 1, lease_time);

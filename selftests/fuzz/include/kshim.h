@@ -467,8 +467,11 @@ struct net_device {
 	int ifindex;
 	char name[16];
 	u8 broadcast[ETH_ALEN];
+	u8 dev_addr[ETH_ALEN];
 	struct in_device *ip_ptr;
 };
+
+#define dev_net(dev)	((struct net *)NULL)
 
 #define __in_dev_get_rcu(dev)	((dev)->ip_ptr)
 #define __in_dev_get_rtnl(dev)	((dev)->ip_ptr)
@@ -601,6 +604,37 @@ int shim_nla_put(struct sk_buff *skb, int type, int len, const void *data);
 #define nla_put_string(skb, t, s) \
 	({ const char *__s = (s); shim_nla_put(skb, t, strlen(__s) + 1, __s); })
 #define nla_put_flag(skb, t)	shim_nla_put(skb, t, 0, NULL)
+#define nla_put_in6_addr(skb, t, a)	shim_nla_put(skb, t, 16, a)
+
+/* IPv6 addresses (<net/ipv6.h>): what IPv6 pools and leases use. */
+#define IPV6_ADDR_MULTICAST	0x0002U
+#define IPV6_ADDR_LOOPBACK	0x0010U
+static inline bool ipv6_addr_any(const struct in6_addr *a)
+{
+	return IN6_IS_ADDR_UNSPECIFIED(a);
+}
+
+static inline bool ipv6_addr_equal(const struct in6_addr *a,
+				   const struct in6_addr *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static inline bool ipv6_addr_is_multicast(const struct in6_addr *a)
+{
+	return IN6_IS_ADDR_MULTICAST(a);
+}
+
+/* The fuzz target's: a link-local source address for @daddr. */
+int ipv6_dev_get_saddr(struct net *net, const struct net_device *dev,
+		       const struct in6_addr *daddr, unsigned int prefs,
+		       struct in6_addr *saddr);
+
+static inline int ipv6_addr_type(const struct in6_addr *a)
+{
+	return (IN6_IS_ADDR_MULTICAST(a) ? IPV6_ADDR_MULTICAST : 0) |
+	       (IN6_IS_ADDR_LOOPBACK(a) ? IPV6_ADDR_LOOPBACK : 0);
+}
 
 struct sk_buff *genlmsg_new(size_t size, gfp_t gfp);
 void nlmsg_free(struct sk_buff *skb);

@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The DHCPv6 messages real clients rarely send in a test, each crafted by
+# selftests/dhcp6_send.py, get the answer RFC 8415 asks for: Rapid Commit
+# binds at once; Information-Request gets the DNS servers and no address;
+# Confirm says Success on the link and NotOnLink off it; a Relay-Forw is
+# answered with a Relay-Repl echoing the Interface-ID; Decline holds the
+# address back.
+#
+#   +------------------------------+       +------------------------------+
+#   | $ns1 (server)                |       | $ns2 (client)                |
+#   |   srv0 fd00:1::1/64 ---------+-veth--+-- cli0 fe80::               |
+#   |   pool "lan6" ::100-::1ff    |       |   dhcp6_send.py              |
+#   +------------------------------+       +------------------------------+
+set -e
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_dhcp.sh"
+source "$(dirname "$0")/lib_dhcp6.sh"
+
+cleanup_test() { dhcp_lib_cleanup; }
+
+send6() { n2 "${DHCP6_SEND[@]}" --dev cli0 "$@"; }
+
+# status_of JSON [OPTION_PATH]: the Status Code (option 13) of a reply, as
+# a number (0 when absent).
+status_of() {
+	json_query 'int(j["options"].get("13", "0000")[:4], 16)' <<<"$1"
+}
+
+ensure_module
+dhcp6_pair
+mac=$(mac_of "$ns2" cli0)
+pxe1 pool add lan6 dev srv0 range6 fd00:1::100 fd00:1::1ff dns fd00:1::53
+
+behaviour rapid_commit_solicit_gets_a_reply_and_a_bound_lease
+reply=$(send6 rapid-commit | head -n 1)
+expect_eq "reply type" 7 "$(json_query 'j["type"]' <<<"$reply")"
+expect_eq "rapid commit echoed" "" "$(json_query 'j["options"]["14"]' <<<"$reply")"
+expect_eq "lease state" bound "$(lease_field "$ns1" "$mac" state)"
+expect_eq "replies counted" 1 "$(stat_of "$ns1" dhcp6_tx_reply)"
+
+behaviour information_request_gets_dns_and_no_address
+reply=$(send6 information-request | head -n 1)
+expect_eq "reply type" 7 "$(json_query 'j["type"]' <<<"$reply")"
+expect_eq "dns" fd000001000000000000000000000053 \
+	"$(json_query 'j["options"]["23"]' <<<"$reply")"
+expect_eq "no IA" False "$(json_query '"3" in j["options"]' <<<"$reply")"
+
+behaviour confirm_on_the_link_says_success
+reply=$(send6 confirm-onlink | head -n 1)
+expect_eq "reply type" 7 "$(json_query 'j["type"]' <<<"$reply")"
+expect_eq "status" 0 "$(status_of "$reply")"
+expect_eq "status present" True "$(json_query '"13" in j["options"]' <<<"$reply")"
+
+behaviour confirm_off_the_link_says_not_on_link
+reply=$(send6 confirm-offlink | head -n 1)
+expect_eq "status NotOnLink" 4 "$(status_of "$reply")"
+
+behaviour relay_forw_gets_relay_repl_with_interface_id
+reply=$(send6 relayed-solicit | head -n 1)
+log "relay reply: $reply"
+expect_eq "reply type" 13 "$(json_query 'j["type"]' <<<"$reply")"
+expect_eq "interface-id echoed" "$(printf port7 | od -An -tx1 | tr -d ' \n')" \
+	"$(json_query 'j["options"]["18"]' <<<"$reply")"
+expect_eq "relayed message" 2 "$(json_query 'j["relayed"]["type"]' <<<"$reply")"
+expect_eq "relayed IA present" True "$(json_query '"3" in j["relayed"]["options"]' <<<"$reply")"
+
+behaviour decline_holds_the_address_back
+pxe1 lease flush
+declined_before=$(stat_of "$ns1" dhcp6_declined)
+send6 decline >"$WORK/decline.json"
+expect_eq "replies: advertise, reply, reply" "2 7 7" \
+	"$(jq -r .type "$WORK/decline.json" | xargs)"
+expect_eq "decline answered with Success" 0 "$(status_of "$(sed -n 3p "$WORK/decline.json")")"
+expect_eq "dhcp6_declined" $((declined_before + 1)) "$(stat_of "$ns1" dhcp6_declined)"
+expect_eq "lease state" declined "$(lease_field "$ns1" "$mac" state)"
+# The next Solicit of the same client gets another address.
+declined=$(lease_field "$ns1" "$mac" ip6)
+reply=$(send6 solicit | head -n 1)
+addr=$("$PYTHON" -c 'import json, sys; sys.path.insert(0, sys.argv[2])
+import dhcp6_send; print(dhcp6_send.ia_address(json.loads(sys.argv[1])))' "$reply" "$SELFTESTS")
+log "declined $declined, now offered $addr"
+[ "$addr" != "$declined" ]

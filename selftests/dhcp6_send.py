@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Send DHCPv6 frames crafted with scapy and print the replies (pxe
+selftests).
+
+    dhcp6_send.py --dev IF [--frames DIR] KIND [--timeout S] [--expect-none]
+    dhcp6_send.py --dev IF --build DIR KIND...
+
+KIND is a good message:
+
+    solicit             a Solicit with one IA_NA
+    rapid-commit        the same with Rapid Commit (14)
+    information-request an Information-Request, no IA
+    confirm-onlink      a Confirm of fd00:1::150
+    confirm-offlink     a Confirm of fd00:2::150
+    relayed-solicit     the Solicit inside a Relay-Forw (link-address
+                        fd00:1::, Interface-ID "port7") from :547, answered
+                        on :547
+    decline             Solicit, Request for the address advertised, then
+                        Decline of it (each reply printed)
+
+or a frame broken in exactly one way:
+
+    bad-payload-length  IPv6 payload length 8 bytes past the frame
+    bad-udp-length      UDP length 8 bytes past the IPv6 payload
+    ext-header          a hop-by-hop options header before UDP
+    bad-checksum        a UDP checksum off by one bit
+    zero-checksum       UDP checksum 0 (invalid over IPv6)
+    truncated           a DHCPv6 message of 3 bytes
+    bad-option          an option whose length runs past the message
+    foreign-server-id   a Request naming another server's DUID
+    multicast-source    a Solicit from ff02::1 (the stack drops it)
+    unspecified-source  a Solicit from ::
+
+or one the server must leave to the stack as it came:
+
+    padded-relay-reply  a Relay-Repl (a server's message) to fd00:1::1,
+                        with 8 bytes after the UDP datagram inside the
+                        IPv6 payload: the stack must see it whole
+
+Everything else is a well-formed Solicit (or Request) from IF's
+link-local address and MAC, port 546, to ff02::1:2 port 547, so the
+server's drop counter for that one defect is what moves.  Each reply
+arriving on :546 within --timeout seconds is printed as one JSON line:
+type, xid, options (code -> hex).  Exit 0 when a reply came, 1 when none
+did; --expect-none inverts that.
+
+Importing scapy takes seconds under emulation (a minute on the debug
+kernel): --build writes each KIND's frame to DIR/KIND with one import,
+and --frames DIR sends DIR/KIND when it is there, without scapy.  A
+decline's frames carry what the server said, so they are always built.
+"""
+import argparse
+import fcntl
+import json
+import random
+import select
+import socket
+import struct
+import sys
+import time
+
+SO_BINDTODEVICE = 25
+SIOCGIFHWADDR = 0x8927
+ALL_DHCP_SERVERS = "ff02::1:2"
+
+
+def mac_of(dev):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        req = struct.pack("16s16x", dev.encode())
+        return fcntl.ioctl(s.fileno(), SIOCGIFHWADDR, req)[18:24]
+
+
+def link_local_of(dev):
+    # /proc/net is this namespace's.
+    with open("/proc/net/if_inet6") as f:
+        for line in f:
+            addr, _, _, scope, _, name = line.split()
+            if name == dev and scope == "20":
+                return socket.inet_ntop(socket.AF_INET6, bytes.fromhex(addr))
+    sys.exit(f"dhcp6_send.py: {dev} has no link-local address")
+
+
+def option(code, data):
+    return struct.pack("!HH", code, len(data)) + data
+
+
+IAID = 0x0a0b0c0d
+TYPES = {"solicit": 1, "request": 3, "confirm": 4, "decline": 9,
+         "information-request": 11}
+
+
+def client_message(msg_type, xid, mac, ia=True, ia_addr=None,
+                   server_id=None, rapid=False):
+    msg = struct.pack("!I", (msg_type << 24) | xid)
+    msg += option(1, struct.pack("!HH", 3, 1) + mac)
+    if server_id:
+        msg += option(2, server_id)
+    if ia:
+        addr = b""
+        if ia_addr:
+            addr = option(5, socket.inet_pton(socket.AF_INET6, ia_addr)
+                          + struct.pack("!II", 0, 0))
+        msg += option(3, struct.pack("!III", IAID, 0, 0) + addr)
+    msg += option(8, b"\0\0")
+    msg += option(6, struct.pack("!H", 23))
+    if rapid:
+        msg += option(14, b"")
+    return msg
+
+
+def message(kind, xid, mac):
+    if kind == "foreign-server-id":
+        return client_message(3, xid, mac, server_id=struct.pack("!HH", 3, 1)
+                              + bytes.fromhex("020000000099"))
+    if kind == "information-request":
+        return client_message(11, xid, mac, ia=False)
+    if kind.startswith("confirm-"):
+        addr = "fd00:1::150" if kind == "confirm-onlink" else "fd00:2::150"
+        return client_message(4, xid, mac, ia_addr=addr)
+    msg = client_message(1, xid, mac, rapid=kind == "rapid-commit")
+    if kind == "truncated":
+        return msg[:3]
+    if kind == "bad-option":
+        msg += struct.pack("!HH", 23, 32) + b"\0" * 4
+    if kind == "relayed-solicit":
+        link = socket.inet_pton(socket.AF_INET6, "fd00:1::")
+        peer = socket.inet_pton(socket.AF_INET6, "fe80::1234")
+        msg = (bytes([12, 0]) + link + peer + option(18, b"port7")
+               + option(9, msg))
+    return msg
+
+
+SOURCES = {"multicast-source": "ff02::1", "unspecified-source": "::"}
+
+
+def padded_relay_reply(dev, xid):
+    """A Relay-Repl to the server's address with padding after UDP."""
+    from scapy.layers.dhcp6 import (DHCP6_RelayReply, DHCP6_Reply,
+                                    DHCP6OptRelayMsg)
+    from scapy.layers.inet import UDP
+    from scapy.layers.inet6 import IPv6
+    from scapy.layers.l2 import Ether
+    from scapy.packet import Padding
+
+    udp = (UDP(sport=547, dport=547)
+           / DHCP6_RelayReply(linkaddr="fd00:1::", peeraddr="fe80::1234")
+           / DHCP6OptRelayMsg(message=DHCP6_Reply(trid=xid)))
+    pad = 8
+    return bytes(Ether(src=mac_of(dev), dst="33:33:00:01:00:02")
+                 / IPv6(src=link_local_of(dev), dst="fd00:1::1",
+                        plen=len(udp) + pad, hlim=1)
+                 / udp / Padding(load=b"\0" * pad))
+
+
+def frame(kind, dev, xid, msg=None):
+    from scapy.layers.inet import UDP
+    from scapy.layers.inet6 import IPv6, IPv6ExtHdrHopByHop
+    from scapy.layers.l2 import Ether
+    from scapy.packet import Raw
+
+    if kind == "padded-relay-reply":
+        return padded_relay_reply(dev, xid)
+    mac = mac_of(dev)
+    payload = Raw(msg if msg is not None else message(kind, xid, mac))
+    eth = Ether(src=mac, dst="33:33:00:01:00:02")
+    ip6 = IPv6(src=SOURCES.get(kind) or link_local_of(dev),
+               dst=ALL_DHCP_SERVERS, hlim=1)
+    udp = UDP(sport=547 if kind == "relayed-solicit" else 546, dport=547)
+    if kind == "ext-header":
+        return bytes(eth / ip6 / IPv6ExtHdrHopByHop() / udp / payload)
+    good = eth / ip6 / udp / payload
+    if kind == "bad-payload-length":
+        good[IPv6].plen = len(good[UDP]) + 8
+    elif kind == "bad-udp-length":
+        good[UDP].len = len(good[UDP]) + 8
+    elif kind == "zero-checksum":
+        good[UDP].chksum = 0
+    elif kind == "bad-checksum":
+        good[UDP].chksum = Ether(bytes(good))[UDP].chksum ^ 1
+    return bytes(good)
+
+
+def decode(data):
+    """type, xid, options (code -> hex); a Relay-Repl's message as relayed."""
+    if len(data) < 4:
+        return {"type": None}
+    msg_type = data[0]
+    if msg_type == 13:
+        out, off = {"type": msg_type, "hop_count": data[1]}, 34
+    else:
+        xid = struct.unpack("!I", b"\0" + data[1:4])[0]
+        out, off = {"type": msg_type, "xid": xid}, 4
+    options = {}
+    while off + 4 <= len(data):
+        code, length = struct.unpack("!HH", data[off:off + 4])
+        options[str(code)] = data[off + 4:off + 4 + length].hex()
+        off += 4 + length
+    out["options"] = options
+    if msg_type == 13 and "9" in options:
+        out["relayed"] = decode(bytes.fromhex(options["9"]))
+    return out
+
+
+def ia_address(reply):
+    """The first IA Address of a reply's IA_NA, as text, or None."""
+    ia = bytes.fromhex(reply["options"].get("3", ""))[12:]
+    while len(ia) >= 4:
+        code, length = struct.unpack("!HH", ia[:4])
+        if code == 5 and length >= 24:
+            return socket.inet_ntop(socket.AF_INET6, ia[4:20])
+        ia = ia[4 + length:]
+    return None
+
+
+def exchange(rx, tx, data, timeout):
+    """Sends @data, prints and returns the replies within @timeout s."""
+    tx.send(data)
+    replies = []
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([rx], [], [], left)[0]:
+            return replies
+        reply = decode(rx.recv(65536))
+        print(json.dumps(reply), flush=True)
+        replies.append(reply)
+
+
+def decline(dev, rx, tx, timeout):
+    """Solicit, Request, Decline: the replies of all three."""
+    mac = mac_of(dev)
+    xid = random.getrandbits(24)
+    got = exchange(rx, tx, frame("solicit", dev, xid), timeout)
+    if not got or not ia_address(got[0]):
+        return got
+    server_id = bytes.fromhex(got[0]["options"]["2"])
+    addr = ia_address(got[0])
+    for msg_type in (3, 9):
+        xid = random.getrandbits(24)
+        msg = client_message(msg_type, xid, mac, ia_addr=addr,
+                             server_id=server_id)
+        got += exchange(rx, tx, frame("decline", dev, xid, msg), timeout)
+    return got
+
+
+def build(dev, kinds, out):
+    """Each kind's frame (a new xid each) to out/kind."""
+    for kind in kinds:
+        if kind == "decline":
+            sys.exit("dhcp6_send.py: a decline is built as it goes")
+        data = frame(kind, dev, random.getrandbits(24))
+        with open(f"{out}/{kind}", "wb") as f:
+            f.write(data)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--dev", required=True)
+    p.add_argument("--build", metavar="DIR")
+    p.add_argument("--frames", metavar="DIR")
+    p.add_argument("kind", nargs="+", choices=[
+        "solicit", "rapid-commit", "information-request", "confirm-onlink",
+        "confirm-offlink", "relayed-solicit", "decline",
+        "bad-payload-length", "bad-udp-length", "ext-header",
+        "bad-checksum", "zero-checksum", "truncated", "bad-option",
+        "foreign-server-id", "multicast-source", "unspecified-source",
+        "padded-relay-reply"])
+    p.add_argument("--timeout", type=float, default=5)
+    p.add_argument("--expect-none", action="store_true")
+    args = p.parse_args()
+    if args.build:
+        build(args.dev, args.kind, args.build)
+        return
+    if len(args.kind) != 1:
+        p.error("one KIND to send")
+    args.kind = args.kind[0]
+
+    rx = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    rx.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    rx.setsockopt(socket.SOL_SOCKET, SO_BINDTODEVICE, args.dev.encode())
+    rx.bind(("::", 547 if args.kind == "relayed-solicit" else 546))
+    tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    tx.bind((args.dev, 0))
+    if args.kind == "decline":
+        got = decline(args.dev, rx, tx, args.timeout)
+    else:
+        try:
+            with open(f"{args.frames}/{args.kind}", "rb") as f:
+                data = f.read()
+        except (TypeError, FileNotFoundError):
+            data = frame(args.kind, args.dev, random.getrandbits(24))
+        got = exchange(rx, tx, data, args.timeout)
+    sys.exit(0 if bool(got) != args.expect_none else 1)
+
+
+if __name__ == "__main__":
+    main()
