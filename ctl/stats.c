@@ -86,6 +86,7 @@ static const char *const stat_names[PXE_STAT_MAX + 1] = {
 	[PXE_STAT_DHCP6_DROP_NOT_OURS] = "dhcp6_drop_not_ours",
 	[PXE_STAT_DHCP6_DROP_NOMEM] = "dhcp6_drop_nomem",
 	[PXE_STAT_DHCP6_DECLINED] = "dhcp6_declined",
+	[PXE_STAT_DHCP6_NO_BOOT_ADDRESS] = "dhcp6_no_boot_address",
 };
 
 /* What one STATS_GET and one LIMITS_GET said. */
@@ -257,11 +258,15 @@ static void print_dhcp6(const struct stats *st, bool all)
 		C("not-ours", DHCP6_DROP_NOT_OURS), C("nomem", DHCP6_DROP_NOMEM),
 	};
 	static const struct cell declined[] = { C("addresses", DHCP6_DECLINED) };
+	static const struct cell boot[] = {
+		C("no-address", DHCP6_NO_BOOT_ADDRESS),
+	};
 
 	ROW("DHCPv6 received", rx, false);
 	ROW("DHCPv6 sent", tx, false);
 	ROW("DHCPv6 dropped", drop, !all);
 	ROW("DHCPv6 quarantined", declined, false);
+	ROW("DHCPv6 boot URL", boot, !all);
 }
 
 static void print_tftp(const struct stats *st, bool all)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pxe: boot-file rules -- which file (and from which server) a client is
- * told to boot, by architecture (option 93), vendor class prefix (60), user
- * class (77), MAC prefix and pool.
+ * told to boot, by architecture (option 93; DHCPv6 61), vendor class prefix
+ * (60; DHCPv6 16, its first item), user class (77; DHCPv6 15), MAC prefix
+ * and pool.  Both servers ask through a struct pxe_boot_query.
  *
  * A rule may name two architecture codes: RFC 4578 as published gives x64
  * UEFI code 9 and EFI byte code 7, its erratum 4624 and the IANA registry
@@ -41,7 +42,7 @@ static bool mac_prefix_matches(const struct pxe_boot_rule *rule,
 	unsigned int bytes = rule->mac_len / 8, bits = rule->mac_len % 8;
 	u8 mask;
 
-	if (memcmp(rule->mac, mac, bytes))
+	if (!mac || memcmp(rule->mac, mac, bytes))
 		return false;
 	if (!bits)
 		return true;
@@ -50,44 +51,88 @@ static bool mac_prefix_matches(const struct pxe_boot_rule *rule,
 }
 
 static bool arch_matches(const struct pxe_boot_rule *rule,
-			 const struct dhcp_request *req)
+			 const struct pxe_boot_query *q)
 {
-	u16 arch = req->rpi ? DHCP_ARCH_RPI : req->arch;
 	unsigned int i;
 
 	if (!rule->n_arch)
 		return true;
-	if (!req->has_arch && !req->rpi)
+	if (!q->has_arch)
 		return false;
 	for (i = 0; i < rule->n_arch; i++)
-		if (arch == rule->arch[i])
+		if (q->arch == rule->arch[i])
 			return true;
 	return false;
 }
 
+static bool has_user_class(const struct pxe_boot_query *q, const char *name)
+{
+	if (q->req6)
+		return dhcp6_has_user_class(q->req6, name);
+	return dhcp_has_user_class(q->req4, name);
+}
+
+/*
+ * An HTTP Boot client takes only a URL; PXE firmware only a TFTP path,
+ * unless it is iPXE; any other client either.
+ */
+static bool client_takes(const struct pxe_boot_query *q, bool url)
+{
+	if (q->http)
+		return url;
+	return !url || q->url_ok;
+}
+
 static bool rule_matches(const struct pxe_boot_rule *rule,
-			 const struct dhcp_request *req,
+			 const struct pxe_boot_query *q,
 			 const struct pxe_pool *pool)
 {
 	size_t vlen = strlen(rule->vendor);
 
-	if (!arch_matches(rule, req))
+	if (!arch_matches(rule, q))
 		return false;
-	if (vlen && (req->vendor_class.len < vlen ||
-		     memcmp(req->vendor_class.data, rule->vendor, vlen)))
+	if (vlen && (q->vendor_len < vlen ||
+		     memcmp(q->vendor, rule->vendor, vlen)))
 		return false;
-	if (rule->user_class[0] && !dhcp_has_user_class(req, rule->user_class))
+	if (rule->user_class[0] && !has_user_class(q, rule->user_class))
 		return false;
-	if (rule->mac_len && !mac_prefix_matches(rule, req->chaddr))
+	if (rule->mac_len && !mac_prefix_matches(rule, q->mac))
 		return false;
 	if (rule->pool[0] && (!pool || strcmp(rule->pool, pool->name)))
 		return false;
-	return dhcp_client_takes(req, rule->url);
+	return client_takes(q, rule->url);
+}
+
+void pxe_boot_query4(struct pxe_boot_query *q, const struct dhcp_request *req)
+{
+	memset(q, 0, sizeof(*q));
+	q->req4 = req;
+	q->mac = req->chaddr;
+	q->has_arch = req->has_arch || req->rpi;
+	q->arch = req->rpi ? DHCP_ARCH_RPI : req->arch;
+	q->vendor = req->vendor_class.data;
+	q->vendor_len = req->vendor_class.len;
+	q->http = dhcp_is_http_client(req);
+	q->url_ok = dhcp_client_takes(req, true);
+}
+
+void pxe_boot_query6(struct pxe_boot_query *q, const struct dhcp6_request *req,
+		     const u8 *mac)
+{
+	memset(q, 0, sizeof(*q));
+	q->req6 = req;
+	q->mac = mac;
+	q->has_arch = req->has_arch;
+	q->arch = req->arch;
+	dhcp6_vendor_class_first(req, &q->vendor, &q->vendor_len);
+	q->http = dhcp6_vendor_class_starts(req, "HTTPClient");
+	q->url_ok = dhcp6_has_user_class(req, "iPXE") ||
+		    !dhcp6_is_pxe_client(req);
 }
 
 /* Softirq, under RCU: the first rule that fits, its hit counted. */
 const struct pxe_boot_rule *pxe_boot_match(struct pxe_dhcp_net *dn,
-					   const struct dhcp_request *req,
+					   const struct pxe_boot_query *q,
 					   const struct pxe_pool *pool)
 {
 	struct pxe_boot_table *table = rcu_dereference(dn->boot);
@@ -98,7 +143,7 @@ const struct pxe_boot_rule *pxe_boot_match(struct pxe_dhcp_net *dn,
 	for (i = 0; i < table->n; i++) {
 		struct pxe_boot_rule *rule = table->rules[i];
 
-		if (rule_matches(rule, req, pool)) {
+		if (rule_matches(rule, q, pool)) {
 			atomic64_inc(&rule->hits);
 			return rule;
 		}

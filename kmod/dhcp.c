@@ -150,9 +150,11 @@ static void reply_boot(struct dhcp_ctx *ctx, struct dhcp_reply *r,
 		       const struct pxe_pool *pool)
 {
 	const struct pxe_boot_rule *rule;
+	struct pxe_boot_query q;
 
 	r->pxe = dhcp_is_pxe_client(&ctx->req);
-	rule = pxe_boot_match(ctx->dn, &ctx->req, pool);
+	pxe_boot_query4(&q, &ctx->req);
+	rule = pxe_boot_match(ctx->dn, &q, pool);
 	ctx->rule = rule;
 	if (!rule)
 		return;

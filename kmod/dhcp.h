@@ -262,8 +262,28 @@ void pxe_lease6_notify(struct pxe_net *pn, u8 event, const u8 *mac,
 
 /* bootrule.c */
 void pxe_boot_net_exit(struct pxe_dhcp_net *dn);
+/*
+ * What a boot rule is matched against, of a DHCPv4 or a DHCPv6 client:
+ * a Raspberry Pi's architecture is DHCP_ARCH_RPI; @mac is NULL when not
+ * known (a relayed DHCPv6 client whose DUID holds none).
+ */
+struct pxe_boot_query {
+	const struct dhcp_request *req4;	/* one of the two: user classes */
+	const struct dhcp6_request *req6;
+	const u8 *mac;
+	bool has_arch;
+	u16 arch;
+	const u8 *vendor;		/* the vendor class string */
+	size_t vendor_len;
+	bool http;			/* an HTTP Boot client: URLs only */
+	bool url_ok;			/* takes a URL (iPXE, an OS client) */
+};
+
+void pxe_boot_query4(struct pxe_boot_query *q, const struct dhcp_request *req);
+void pxe_boot_query6(struct pxe_boot_query *q, const struct dhcp6_request *req,
+		     const u8 *mac);
 const struct pxe_boot_rule *pxe_boot_match(struct pxe_dhcp_net *dn,
-					   const struct dhcp_request *req,
+					   const struct pxe_boot_query *q,
 					   const struct pxe_pool *pool);
 
 #endif /* _PXE_DHCP_H */

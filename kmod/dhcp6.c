@@ -30,6 +30,9 @@ struct dhcp6_ctx {
 	u8 duid[DHCP6_DUID_LL_LEN];	/* the server's */
 	struct in6_addr link_addr;	/* relayed: the client's link */
 	struct in6_addr wanted;		/* the IA Address the client sent */
+	/* Option 59: tftp://[server]/file, or a rule's URL as it is. */
+	char boot_url[sizeof("tftp://[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]/") +
+		      PXE_FILE_MAX];
 };
 
 static const u8 rx_stat[] = {
@@ -86,6 +89,54 @@ static struct pxe_pool *any_serving_pool(struct dhcp6_ctx *ctx)
 
 /* ---- replies ---------------------------------------------------------- */
 
+/*
+ * Whether the client boots from the network: it asked for option 59, or
+ * said which firmware it runs (61, or 16 "PXEClient" or "HTTPClient").
+ */
+static bool wants_boot(const struct dhcp6_request *req)
+{
+	return dhcp6_requested(req, DHCP6_OPT_BOOTFILE_URL) || req->has_arch ||
+	       dhcp6_is_pxe_client(req) ||
+	       dhcp6_vendor_class_starts(req, "HTTPClient");
+}
+
+/*
+ * Option 59 from the first boot rule that fits: a URL as the rule has
+ * it, a TFTP path as a tftp:// URL naming this link's address that the
+ * stack would use towards the pool (a global or unique local one; a
+ * link-local address means nothing to the client without its zone, so
+ * then there is no URL).  A rule's IPv4 server does not apply here.
+ */
+static void reply_boot(struct dhcp6_ctx *ctx, struct dhcp6_reply *r,
+		       const struct pxe_pool *pool)
+{
+	struct net_device *dev = ctx->rx->link->dev;
+	const struct pxe_boot_rule *rule;
+	struct pxe_boot_query q;
+	struct in6_addr server;
+
+	if (!wants_boot(&ctx->req))
+		return;
+	/* ctx->mac, but none rather than zeros when it is not known. */
+	pxe_boot_query6(&q, &ctx->req, ctx->req.relay_depth && !ctx->req.has_mac ?
+				       NULL : ctx->mac);
+	rule = pxe_boot_match(ctx->dn, &q, pool);
+	if (!rule)
+		return;
+	if (rule->url) {
+		r->boot_url = rule->file;
+		return;
+	}
+	if (ipv6_dev_get_saddr(dev_net(dev), dev, &pool->start6, 0, &server) ||
+	    ipv6_addr_type(&server) & IPV6_ADDR_LINKLOCAL) {
+		pxe_stat_inc(ctx->pn, PXE_STAT_DHCP6_NO_BOOT_ADDRESS);
+		return;
+	}
+	snprintf(ctx->boot_url, sizeof(ctx->boot_url), "tftp://[%pI6c]/%s",
+		 &server, rule->file + (rule->file[0] == '/'));
+	r->boot_url = ctx->boot_url;
+}
+
 static void reply_init(struct dhcp6_ctx *ctx, struct dhcp6_reply *r, u8 type,
 		       const struct pxe_pool *pool)
 {
@@ -96,6 +147,7 @@ static void reply_init(struct dhcp6_ctx *ctx, struct dhcp6_reply *r, u8 type,
 	if (pool) {
 		r->n_dns = pool->n_dns6;
 		memcpy(r->dns, pool->dns6, sizeof(r->dns));
+		reply_boot(ctx, r, pool);
 	}
 }
 

@@ -441,15 +441,27 @@ bool dhcp6_has_user_class(const struct dhcp6_request *req, const char *name)
 	return false;
 }
 
+bool dhcp6_vendor_class_first(const struct dhcp6_request *req,
+			      const u8 **data, size_t *len)
+{
+	size_t off = 0;
+
+	if (req->has_vendor_class &&
+	    next_item(&req->vendor_class, &off, data, len))
+		return true;
+	*data = NULL;
+	*len = 0;
+	return false;
+}
+
 bool dhcp6_vendor_class_starts(const struct dhcp6_request *req,
 			       const char *prefix)
 {
 	size_t n = strlen(prefix);
-	size_t off = 0, ilen;
 	const u8 *item;
+	size_t ilen;
 
-	if (!req->has_vendor_class ||
-	    !next_item(&req->vendor_class, &off, &item, &ilen))
+	if (!dhcp6_vendor_class_first(req, &item, &ilen))
 		return false;
 	return ilen >= n && !memcmp(item, prefix, n);
 }

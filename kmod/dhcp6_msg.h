@@ -194,6 +194,14 @@ bool dhcp6_requested(const struct dhcp6_request *req, u16 code);
 bool dhcp6_has_user_class(const struct dhcp6_request *req, const char *name);
 
 /*
+ * The first data item of option 16 (EDK2: "PXEClient:Arch:00007:UNDI:
+ * 003000"): true and its bytes, or false, NULL and 0 when there is none
+ * or its length runs past the option.
+ */
+bool dhcp6_vendor_class_first(const struct dhcp6_request *req,
+			      const u8 **data, size_t *len);
+
+/*
  * True when the first data item of option 16 starts with @prefix, of any
  * enterprise number: "PXEClient" is what EDK2 and iPXE send (with 343).
  */

@@ -19,6 +19,18 @@ KIND is a good message:
     decline             Solicit, Request for the address advertised, then
                         Decline of it (each reply printed)
 
+a Solicit as network-boot firmware sends it (what boot rules match on):
+
+    edk2-solicit        EDK2's PXEv6 (UefiPxeBcDxe): DUID-UUID, ORO 59 60
+                        23 16, arch 7 (61), NII 1.3.0 (62), vendor class
+                        343 "PXEClient:Arch:00007:UNDI:003000" (16)
+    relayed-edk2-solicit  the same inside a Relay-Forw, as relayed-solicit
+    ipxe-solicit        iPXE's EFI build: DUID-LL, ORO 59 23, arch 7,
+                        vendor class "PXEClient:Arch:00007:UNDI:003010",
+                        user class "iPXE" (15)
+    http-solicit        UEFI HTTP Boot: DUID-UUID, ORO 59 23 16, arch 16,
+                        vendor class "HTTPClient:Arch:00016:UNDI:003000"
+
 or a frame broken in exactly one way:
 
     bad-payload-length  IPv6 payload length 8 bytes past the frame
@@ -90,10 +102,37 @@ TYPES = {"solicit": 1, "request": 3, "confirm": 4, "decline": 9,
          "information-request": 11}
 
 
+EDK2_UUID = bytes.fromhex("8d6a1c4e120b4f3a9e417c502d660123")
+
+
+def vendor_class(text):
+    return option(16, struct.pack("!IH", 343, len(text)) + text.encode())
+
+
+def boot_options(kind):
+    """The client id and what firmware sends for a boot (see --help)."""
+    oro = {"edk2": (59, 60, 23, 16), "ipxe": (59, 23), "http": (59, 23, 16)}
+    arch = {"edk2": 7, "ipxe": 7, "http": 16}
+    duid = option(1, struct.pack("!H", 4) + EDK2_UUID)
+    out = option(6, struct.pack(f"!{len(oro[kind])}H", *oro[kind]))
+    out += option(61, struct.pack("!H", arch[kind]))
+    if kind == "edk2":
+        out += option(62, bytes([1, 3, 0]))
+        out += vendor_class("PXEClient:Arch:00007:UNDI:003000")
+    elif kind == "ipxe":
+        out += vendor_class("PXEClient:Arch:00007:UNDI:003010")
+        out += option(15, struct.pack("!H", 4) + b"iPXE")
+        duid = None
+    else:
+        out += vendor_class("HTTPClient:Arch:00016:UNDI:003000")
+    return duid, out
+
+
 def client_message(msg_type, xid, mac, ia=True, ia_addr=None,
-                   server_id=None, rapid=False):
+                   server_id=None, rapid=False, boot=None):
+    duid, extra = boot_options(boot) if boot else (None, b"")
     msg = struct.pack("!I", (msg_type << 24) | xid)
-    msg += option(1, struct.pack("!HH", 3, 1) + mac)
+    msg += duid or option(1, struct.pack("!HH", 3, 1) + mac)
     if server_id:
         msg += option(2, server_id)
     if ia:
@@ -103,7 +142,7 @@ def client_message(msg_type, xid, mac, ia=True, ia_addr=None,
                           + struct.pack("!II", 0, 0))
         msg += option(3, struct.pack("!III", IAID, 0, 0) + addr)
     msg += option(8, b"\0\0")
-    msg += option(6, struct.pack("!H", 23))
+    msg += extra or option(6, struct.pack("!H", 23))
     if rapid:
         msg += option(14, b"")
     return msg
@@ -118,12 +157,14 @@ def message(kind, xid, mac):
     if kind.startswith("confirm-"):
         addr = "fd00:1::150" if kind == "confirm-onlink" else "fd00:2::150"
         return client_message(4, xid, mac, ia_addr=addr)
-    msg = client_message(1, xid, mac, rapid=kind == "rapid-commit")
+    boot = kind.split("-")[-2] if kind.endswith("-solicit") else None
+    msg = client_message(1, xid, mac, rapid=kind == "rapid-commit",
+                         boot=boot if boot in ("edk2", "ipxe", "http") else None)
     if kind == "truncated":
         return msg[:3]
     if kind == "bad-option":
         msg += struct.pack("!HH", 23, 32) + b"\0" * 4
-    if kind == "relayed-solicit":
+    if kind.startswith("relayed-"):
         link = socket.inet_pton(socket.AF_INET6, "fd00:1::")
         peer = socket.inet_pton(socket.AF_INET6, "fe80::1234")
         msg = (bytes([12, 0]) + link + peer + option(18, b"port7")
@@ -166,7 +207,7 @@ def frame(kind, dev, xid, msg=None):
     eth = Ether(src=mac, dst="33:33:00:01:00:02")
     ip6 = IPv6(src=SOURCES.get(kind) or link_local_of(dev),
                dst=ALL_DHCP_SERVERS, hlim=1)
-    udp = UDP(sport=547 if kind == "relayed-solicit" else 546, dport=547)
+    udp = UDP(sport=547 if kind.startswith("relayed-") else 546, dport=547)
     if kind == "ext-header":
         return bytes(eth / ip6 / IPv6ExtHdrHopByHop() / udp / payload)
     good = eth / ip6 / udp / payload
@@ -265,7 +306,8 @@ def main():
         "bad-payload-length", "bad-udp-length", "ext-header",
         "bad-checksum", "zero-checksum", "truncated", "bad-option",
         "foreign-server-id", "multicast-source", "unspecified-source",
-        "padded-relay-reply"])
+        "padded-relay-reply", "edk2-solicit", "relayed-edk2-solicit",
+        "ipxe-solicit", "http-solicit"])
     p.add_argument("--timeout", type=float, default=5)
     p.add_argument("--expect-none", action="store_true")
     args = p.parse_args()
@@ -279,7 +321,7 @@ def main():
     rx = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     rx.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     rx.setsockopt(socket.SOL_SOCKET, SO_BINDTODEVICE, args.dev.encode())
-    rx.bind(("::", 547 if args.kind == "relayed-solicit" else 546))
+    rx.bind(("::", 547 if args.kind.startswith("relayed-") else 546))
     tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     tx.bind((args.dev, 0))
     if args.kind == "decline":

@@ -186,6 +186,9 @@ static void build_and_reparse(const struct dhcp6_request *req,
 
 static void check_request(const struct dhcp6_request *req)
 {
+	const u8 *item;
+	size_t ilen;
+
 	FUZZ_ASSERT(req->type && req->type != DHCP6_ADVERTISE &&
 		    req->type != DHCP6_REPLY && req->type != DHCP6_RECONFIGURE &&
 		    req->type <= DHCP6_INFORMATION_REQUEST);
@@ -200,6 +203,13 @@ static void check_request(const struct dhcp6_request *req)
 	dhcp6_requested(req, DHCP6_OPT_BOOTFILE_URL);
 	dhcp6_has_user_class(req, "iPXE");
 	dhcp6_is_pxe_client(req);
+	/* The first vendor class item lies inside option 16's bytes. */
+	if (dhcp6_vendor_class_first(req, &item, &ilen))
+		FUZZ_ASSERT(item >= req->vendor_class.data + 2 &&
+			    item + ilen <= req->vendor_class.data +
+					   req->vendor_class.len);
+	else
+		FUZZ_ASSERT(!item && !ilen);
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t len)

@@ -85,8 +85,12 @@ int ipv6_dev_get_saddr(struct net *net, const struct net_device *dev,
 	static const struct in6_addr ll = {
 		.s6_addr = { 0xfe, 0x80, [15] = 1 },
 	};
+	static const struct in6_addr ula = {
+		.s6_addr = { 0xfd, 0x00, [15] = 1 },
+	};
 
-	*saddr = ll;
+	/* As the stack: the link-local one towards a link-local address. */
+	*saddr = IN6_IS_ADDR_LINKLOCAL(daddr) ? ll : ula;
 	return 0;
 }
 
@@ -117,6 +121,27 @@ void pxe_tx_free(struct sk_buff *skb)
 }
 
 /*
+ * Option 59, when there is one: a rule's URL as it is, or a TFTP path
+ * behind the address ipv6_dev_get_saddr() gave, never the link-local one.
+ */
+static void check_boot_url6(const u8 *b, unsigned int len)
+{
+	static const char tftp[] = "tftp://[fd00::1]/";
+	unsigned int off, olen;
+
+	for (off = 4; off < len; off += 4 + olen) {
+		olen = get_unaligned_be16(b + off + 2);
+		if (get_unaligned_be16(b + off) != DHCP6_OPT_BOOTFILE_URL)
+			continue;
+		assert(olen > 0 && olen <= PXE_FILE_MAX + sizeof(tftp));
+		assert((olen > strlen(tftp) &&
+			!memcmp(b + off + 4, tftp, strlen(tftp)) &&
+			b[off + 4 + strlen(tftp)] != '/') ||
+		       (olen > 4 && !memcmp(b + off + 4, "http", 4)));
+	}
+}
+
+/*
  * A DHCPv6 reply: an Advertise or Reply, or Relay-Repls around one, each
  * with options that fit it exactly.
  */
@@ -134,8 +159,10 @@ static void check_reply6(const u8 *b, unsigned int len)
 			assert(off + 4 <= len &&
 			       off + 4 + get_unaligned_be16(b + off + 2) <= len);
 		assert(off == len);
-		if (b[0] != DHCP6_RELAY_REPL)
+		if (b[0] != DHCP6_RELAY_REPL) {
+			check_boot_url6(b, len);
 			return;
+		}
 		for (off = hdr;; off += 4 + get_unaligned_be16(b + off + 2)) {
 			assert(off + 4 <= len);
 			if (get_unaligned_be16(b + off) == DHCP6_OPT_RELAY_MSG)
@@ -832,6 +859,7 @@ static void crafted6(struct input *in, u8 how)
 {
 	u8 b[400], *p = b, msg[300], *m = msg;
 	u8 type = take8(in), who = take8(in), extra = take8(in);
+	u8 boot = take8(in);
 	unsigned int client = who % N_CLIENTS;
 	u8 duid[10] = { 0, 3, 0, 1 };
 	u8 ia[12 + 28] = { 0 };
@@ -869,6 +897,17 @@ static void crafted6(struct input *in, u8 how)
 	}
 	if (extra & 128)
 		m = opt6(m, DHCP6_OPT_RAPID_COMMIT, NULL, 0);
+	/* What boot rules match on: 6 asking for 59, 61, 16 and 15. */
+	if (boot & 1)
+		m = opt6(m, DHCP6_OPT_ORO, "\0\x3b\0\x17", 4);
+	if (boot & 2)
+		m = opt6(m, DHCP6_OPT_CLIENT_ARCH, boot & 4 ? "\0\x10" : "\0\x07", 2);
+	if (boot & 8)
+		m = opt6(m, DHCP6_OPT_VENDOR_CLASS, boot & 16 ?
+			 "\0\0\x01\x57\0\x0aHTTPClient" :
+			 "\0\0\x01\x57\0\x09PXEClient", boot & 16 ? 16 : 15);
+	if (boot & 32)
+		m = opt6(m, DHCP6_OPT_USER_CLASS, "\0\x04iPXE", 6);
 	if (how & 16) {
 		/* A relay on the pool's /64, or elsewhere, with an Interface-ID. */
 		*p++ = DHCP6_RELAY_FORW;
@@ -885,8 +924,8 @@ static void crafted6(struct input *in, u8 how)
 		p += m - msg;
 	}
 	if (trace)
-		fprintf(stderr, "  dhcp6 type %u client %u how %#x extra %#x\n",
-			type, client, how, extra);
+		fprintf(stderr, "  dhcp6 type %u client %u how %#x extra %#x boot %#x\n",
+			type, client, how, extra, boot);
 	deliver6(how & 1, b, p - b, how & 16);
 }
 

@@ -227,6 +227,8 @@ static void advertise_for(struct dhcp6_reply *r)
 TEST(parse_edk2_solicit)
 {
 	struct dhcp6_request req;
+	const u8 *item;
+	size_t ilen;
 
 	ASSERT_EQ(0, parse_msg(edk2_solicit, sizeof(edk2_solicit), &req));
 	EXPECT_EQ(DHCP6_SOLICIT, req.type);
@@ -258,6 +260,9 @@ TEST(parse_edk2_solicit)
 	EXPECT_TRUE(dhcp6_is_pxe_client(&req));
 	EXPECT_TRUE(dhcp6_vendor_class_starts(&req, "PXEClient:Arch:00007"));
 	EXPECT_FALSE(dhcp6_vendor_class_starts(&req, "HTTPClient"));
+	ASSERT_TRUE(dhcp6_vendor_class_first(&req, &item, &ilen));
+	EXPECT_EQ(32, ilen);
+	EXPECT_EQ(0, memcmp(item, "PXEClient:Arch:00007:UNDI:003000", 32));
 	EXPECT_FALSE(dhcp6_has_user_class(&req, "iPXE"));
 	EXPECT_FALSE(req.rapid_commit);
 	EXPECT_EQ(0, req.relay_depth);
@@ -908,6 +913,8 @@ TEST(user_class_bare_or_in_items)
 TEST(vendor_class_matches_the_first_item_only)
 {
 	struct dhcp6_request req;
+	const u8 *item;
+	size_t ilen;
 
 	/* Any enterprise number. */
 	EXPECT_EQ(0, PARSE(&req, DHCP6_SOLICIT, 0, 0, 1, CLIENT_ID,
@@ -925,16 +932,23 @@ TEST(vendor_class_matches_the_first_item_only)
 			   OPT(16, 18), U32(343), U16(1), 'x', U16(9),
 			   'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 't'));
 	EXPECT_FALSE(dhcp6_is_pxe_client(&req));
+	ASSERT_TRUE(dhcp6_vendor_class_first(&req, &item, &ilen));
+	EXPECT_EQ(1, ilen);
+	EXPECT_EQ('x', item[0]);
 	/* The item's length runs past the option. */
 	EXPECT_EQ(0, PARSE(&req, DHCP6_SOLICIT, 0, 0, 1, CLIENT_ID,
 			   OPT(16, 15), U32(343), U16(10),
 			   'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 't'));
 	EXPECT_FALSE(dhcp6_is_pxe_client(&req));
+	EXPECT_FALSE(dhcp6_vendor_class_first(&req, &item, &ilen));
+	EXPECT_EQ(NULL, item);
+	EXPECT_EQ(0, ilen);
 	/* No items at all; case matters. */
 	EXPECT_EQ(0, PARSE(&req, DHCP6_SOLICIT, 0, 0, 1, CLIENT_ID,
 			   OPT(16, 4), U32(343)));
 	EXPECT_TRUE(req.has_vendor_class);
 	EXPECT_FALSE(dhcp6_is_pxe_client(&req));
+	EXPECT_FALSE(dhcp6_vendor_class_first(&req, &item, &ilen));
 	EXPECT_EQ(0, PARSE(&req, DHCP6_SOLICIT, 0, 0, 1, CLIENT_ID,
 			   OPT(16, 15), U32(343), U16(9),
 			   'p', 'x', 'e', 'c', 'l', 'i', 'e', 'n', 't'));

@@ -435,7 +435,10 @@ static inline void sort(void *base, size_t num, size_t size,
 
 /* ---- strings ---------------------------------------------------------- */
 
-/* The kernel's "%pI4" (the only %p extension the DHCP server uses). */
+/*
+ * The kernel's "%pI4", and "%pI6c" in the DHCPv6 boot URL: the only %p
+ * extensions the DHCP servers use, each in one format string.
+ */
 static inline int shim_snprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
@@ -446,6 +449,13 @@ static inline int shim_snprintf(char *buf, size_t size, const char *fmt, ...)
 		const u8 *a = va_arg(ap, const u8 *);
 
 		n = snprintf(buf, size, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	} else if (!strcmp(fmt, "tftp://[%pI6c]/%s")) {
+		const void *a = va_arg(ap, const void *);
+		const char *s = va_arg(ap, const char *);
+		char text[INET6_ADDRSTRLEN];
+
+		n = snprintf(buf, size, "tftp://[%s]/%s",
+			     inet_ntop(AF_INET6, a, text, sizeof(text)), s);
 	} else {
 		n = vsnprintf(buf, size, fmt, ap);
 	}
@@ -609,6 +619,7 @@ int shim_nla_put(struct sk_buff *skb, int type, int len, const void *data);
 /* IPv6 addresses (<net/ipv6.h>): what IPv6 pools and leases use. */
 #define IPV6_ADDR_MULTICAST	0x0002U
 #define IPV6_ADDR_LOOPBACK	0x0010U
+#define IPV6_ADDR_LINKLOCAL	0x0020U
 static inline bool ipv6_addr_any(const struct in6_addr *a)
 {
 	return IN6_IS_ADDR_UNSPECIFIED(a);
@@ -633,7 +644,8 @@ int ipv6_dev_get_saddr(struct net *net, const struct net_device *dev,
 static inline int ipv6_addr_type(const struct in6_addr *a)
 {
 	return (IN6_IS_ADDR_MULTICAST(a) ? IPV6_ADDR_MULTICAST : 0) |
-	       (IN6_IS_ADDR_LOOPBACK(a) ? IPV6_ADDR_LOOPBACK : 0);
+	       (IN6_IS_ADDR_LOOPBACK(a) ? IPV6_ADDR_LOOPBACK : 0) |
+	       (IN6_IS_ADDR_LINKLOCAL(a) ? IPV6_ADDR_LINKLOCAL : 0);
 }
 
 struct sk_buff *genlmsg_new(size_t size, gfp_t gfp);
