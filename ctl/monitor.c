@@ -114,6 +114,13 @@ static void positional_ipv4(const char *key, uint32_t addr_be)
 	positional(key, inet_ntop(AF_INET, &addr, text, sizeof(text)));
 }
 
+static void positional_ipv6(const char *key, const void *addr)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	positional(key, inet_ntop(AF_INET6, addr, text, sizeof(text)));
+}
+
 /* "TIME EVENT" for people; JSON leads with the event. */
 static void event_head(const char *time, const char *name)
 {
@@ -200,6 +207,8 @@ static void print_tftp(struct nlattr **attrs, const char *time)
 	event_head(time, name);
 	if (attrs[PXE_A_TFTP_CLIENT])
 		positional_ipv4("client", nla_get_u32(attrs[PXE_A_TFTP_CLIENT]));
+	else if (attrs[PXE_A_TFTP_CLIENT6])
+		positional_ipv6("client", nla_data(attrs[PXE_A_TFTP_CLIENT6]));
 	if (attrs[PXE_A_TFTP_FILE])
 		positional("file", nla_get_string(attrs[PXE_A_TFTP_FILE]));
 	print_transfer(attrs[PXE_A_TFTP_BYTES], attrs[PXE_A_TFTP_DURATION]);

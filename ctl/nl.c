@@ -111,6 +111,7 @@ static struct nla_policy pxe_policy[PXE_A_MAX + 1] = {
 	[PXE_A_LEASE_ADDR6]	= { .type = NLA_UNSPEC, .minlen = 16 },
 	[PXE_A_LEASE_DUID]	= { .type = NLA_UNSPEC },
 	[PXE_A_LEASE_IAID]	= { .type = NLA_U32 },
+	[PXE_A_TFTP_CLIENT6]	= { .type = NLA_UNSPEC, .minlen = 16 },
 };
 
 /* Names for the attributes the kernel points at without saying why. */

@@ -8,7 +8,9 @@
  *     server address or another local address of the device;
  *   - BOOTREQUESTs to :4011 at the link's server address (proxyDHCP);
  *   - whatever the TFTP server claims at the link's server address (:69 and
- *     live sessions).
+ *     live sessions);
+ *   - on a link with an IPv6 pool: DHCPv6 to :547 at ff02::1:2 or an
+ *     address of the device, and TFTP at an address of the device.
  * A datagram handed to dhcp.c or tftp.c has a valid IPv4 header whose
  * lengths fit the packet, is not a fragment, has a correct UDP checksum, is
  * trimmed to its IPv4 total length (no Ethernet padding) and sits in linear
@@ -30,6 +32,7 @@
 
 #include "dhcp6_msg.h"
 #include "pxe.h"
+#include "tftp_msg.h"
 
 #define DHCP_SERVER_PORT	67
 #define PXE_PROXY_PORT		4011
@@ -131,7 +134,7 @@ static bool udp_checksum_ok(struct sk_buff *skb, const struct iphdr *iph,
 				  skb_checksum(skb, off, ulen, 0));
 }
 
-/* ---- IPv6: DHCPv6 ------------------------------------------------------ */
+/* ---- IPv6: DHCPv6 and TFTP --------------------------------------------- */
 
 /* ff02::1:2, All_DHCP_Relay_Agents_and_Servers (RFC 8415 7.1). */
 static bool is_all_dhcp_servers(const struct in6_addr *addr)
@@ -149,6 +152,23 @@ static bool dhcp6_dest_ours(const struct pxe_link *link,
 			    const struct in6_addr *daddr)
 {
 	return is_all_dhcp_servers(daddr) ||
+	       ipv6_chk_addr(dev_net(link->dev), daddr, link->dev, 1);
+}
+
+/*
+ * TFTP over IPv6 is ours on a link with an IPv6 pool, to :69 or a port
+ * of the transfer range, at an address of the device itself.
+ */
+static bool tftp6_for_us(const struct pxe_link *link,
+			 const struct in6_addr *daddr, __be16 dport)
+{
+	const struct pxe_limits *limits = &link->pn->limits;
+	u16 port = ntohs(dport);
+
+	if (port != TFTP_PORT && (port < READ_ONCE(limits->tftp_port_min) ||
+				  port > READ_ONCE(limits->tftp_port_max)))
+		return false;
+	return pxe_dhcp6_serves(link) &&
 	       ipv6_chk_addr(dev_net(link->dev), daddr, link->dev, 1);
 }
 
@@ -183,11 +203,13 @@ static unsigned int dhcp6_refuse(struct pxe_link *link, enum pxe_stat stat)
 }
 
 /*
- * DHCPv6 to :547 for us, on the device itself.  Extension headers before
- * UDP are not followed: no client or relay sends them (RFC 8415 puts
- * nothing in them), and every header walked is attack surface; such a
- * datagram is counted and left to the stack.  Every length is checked
- * against the bytes present before the datagram is pulled linear.
+ * DHCPv6 to :547 for us, on the device itself, and TFTP (tftp6_for_us()).
+ * Extension headers before UDP are not followed: no client or relay sends
+ * them (RFC 8415 puts nothing in them), and every header walked is attack
+ * surface; such a DHCPv6 datagram is counted and left to the stack.  Every
+ * length is checked against the bytes present before the datagram is
+ * pulled linear.  A broken TFTP datagram goes to the stack uncounted, as
+ * on the IPv4 path.
  */
 static unsigned int hook_ipv6(struct pxe_link *link, struct sk_buff *skb)
 {
@@ -197,6 +219,7 @@ static unsigned int hook_ipv6(struct pxe_link *link, struct sk_buff *skb)
 	const struct udphdr *uh;
 	unsigned int plen, ulen;
 	struct pxe_rx rx;
+	bool dhcp, ours;
 
 	ip6h = skb_header_pointer(skb, 0, sizeof(*ip6h), &ip6h_buf);
 	if (!ip6h || ip6h->version != 6)
@@ -210,8 +233,11 @@ static unsigned int hook_ipv6(struct pxe_link *link, struct sk_buff *skb)
 		return NF_ACCEPT;
 	}
 	uh = skb_header_pointer(skb, sizeof(*ip6h), sizeof(*uh), &uh_buf);
-	if (!uh || uh->dest != htons(DHCP6_SERVER_PORT) ||
-	    !dhcp6_dest_ours(link, &ip6h->daddr))
+	if (!uh)
+		return NF_ACCEPT;
+	dhcp = uh->dest == htons(DHCP6_SERVER_PORT);
+	if (dhcp ? !dhcp6_dest_ours(link, &ip6h->daddr) :
+		   !tftp6_for_us(link, &ip6h->daddr, uh->dest))
 		return NF_ACCEPT;
 	/*
 	 * A reply goes back to the source: a multicast one the stack drops
@@ -223,11 +249,11 @@ static unsigned int hook_ipv6(struct pxe_link *link, struct sk_buff *skb)
 
 	/* Payload length 0 is a jumbogram's: it has a hop-by-hop header. */
 	plen = ntohs(ip6h->payload_len);
-	if (plen < sizeof(*uh) || sizeof(*ip6h) + plen > skb->len)
-		return dhcp6_refuse(link, PXE_STAT_DHCP6_DROP_BAD_LENGTH);
 	ulen = ntohs(uh->len);
-	if (ulen < sizeof(*uh) || ulen > plen)
-		return dhcp6_refuse(link, PXE_STAT_DHCP6_DROP_BAD_LENGTH);
+	if (plen < sizeof(*uh) || sizeof(*ip6h) + plen > skb->len ||
+	    ulen < sizeof(*uh) || ulen > plen)
+		return dhcp ? dhcp6_refuse(link, PXE_STAT_DHCP6_DROP_BAD_LENGTH) :
+			      NF_ACCEPT;
 	/*
 	 * RFC 8200 8.1: a zero UDP checksum is invalid over IPv6, even when
 	 * the device vouched for the datagram (udp6 refuses it all the same).
@@ -237,7 +263,8 @@ static unsigned int hook_ipv6(struct pxe_link *link, struct sk_buff *skb)
 	     skb->ip_summed != CHECKSUM_PARTIAL &&
 	     csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen, IPPROTO_UDP,
 			     skb_checksum(skb, sizeof(*ip6h), ulen, 0))))
-		return dhcp6_refuse(link, PXE_STAT_DHCP6_DROP_BAD_CHECKSUM);
+		return dhcp ? dhcp6_refuse(link, PXE_STAT_DHCP6_DROP_BAD_CHECKSUM) :
+			      NF_ACCEPT;
 	if (!pxe_dhcp6_serves(link))
 		return NF_ACCEPT;
 
@@ -264,7 +291,8 @@ static unsigned int hook_ipv6(struct pxe_link *link, struct sk_buff *skb)
 		.data = (const u8 *)(uh + 1),
 		.len = ulen - sizeof(*uh),
 	};
-	if (!pxe_dhcp6_rcv(&rx))
+	ours = dhcp ? pxe_dhcp6_rcv(&rx) : pxe_tftp_rcv(&rx);
+	if (!ours)
 		return NF_ACCEPT;
 	consume_skb(skb);
 	return NF_STOLEN;

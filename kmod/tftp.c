@@ -3,11 +3,14 @@
  * pxe: the TFTP server (RFC 1350, options RFC 2347/2348/2349/7440), read
  * only, in softirq.  docs/tftp.md describes the behaviour.
  *
- * A read request on :69 of a link's server address starts a session with a
- * fresh server port (its transfer ID).  No socket is bound: the ingress
+ * A read request on :69 of a link's server address (over IPv6: of an
+ * address of the link's device, when the link has an IPv6 pool) starts a
+ * session with a fresh server port (its transfer ID).  No socket is bound: the ingress
  * hook hands over every datagram to the server address, and a session is
  * found by its server port (unique in the namespace), then checked against
- * link, client address and client port.
+ * link, client address and client port.  Client addresses are kept as
+ * IPv6 ones, an IPv4 client's v4-mapped (::ffff:a.b.c.d), so that one
+ * table, one limit per client and one half-open list serve both.
  *
  * Locking: the session table has a spinlock per bucket for writers and is
  * read under RCU.  Everything about one session -- its ACKs, its timer, its
@@ -36,6 +39,8 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/timer.h>
+#include <net/addrconf.h>
+#include <net/ipv6.h>
 #include <net/udp.h>
 
 #include "pxe.h"
@@ -72,7 +77,7 @@ struct tftp_bucket {
 /* Sessions of one client address, for the per-client limit. */
 struct tftp_client {
 	struct hlist_node node;		/* under its bucket's lock only */
-	__be32 addr;
+	struct in6_addr addr;		/* IPv4: v4-mapped */
 	u32 sessions;
 	struct list_head half_open;	/* its half-open sessions, oldest first */
 };
@@ -112,7 +117,8 @@ struct tftp_session {
 	u16 windowsize;
 	__be16 port;			/* ours */
 	__be16 client_port;
-	__be32 client;
+	struct in6_addr client;		/* IPv4: v4-mapped */
+	struct in6_addr server6;	/* IPv6: ours, the request's destination */
 	struct pxe_link *link;
 	struct pxe_image *image;
 	u64 size;			/* bytes in the stream */
@@ -134,9 +140,13 @@ static struct tftp_bucket *session_bucket(struct pxe_tftp_net *tn, __be16 port)
 	return &tn->table[hash & (ARRAY_SIZE(tn->table) - 1)];
 }
 
-static struct tftp_bucket *client_bucket(struct pxe_tftp_net *tn, __be32 addr)
+static struct tftp_bucket *client_bucket(struct pxe_tftp_net *tn,
+					 const struct in6_addr *addr)
 {
-	u32 hash = hsiphash_1u32((__force u32)addr, &tn->key);
+	u32 hash = hsiphash_4u32((__force u32)addr->s6_addr32[0],
+				 (__force u32)addr->s6_addr32[1],
+				 (__force u32)addr->s6_addr32[2],
+				 (__force u32)addr->s6_addr32[3], &tn->key);
 
 	return &tn->clients[hash & (ARRAY_SIZE(tn->clients) - 1)];
 }
@@ -146,7 +156,7 @@ static struct tftp_bucket *client_bucket(struct pxe_tftp_net *tn, __be32 addr)
  * first session finds no memory to count it in (-ENOMEM).  BH off.
  */
 static int client_get(struct pxe_tftp_net *tn, struct mem_cgroup *memcg,
-		      __be32 addr, u32 limit)
+		      const struct in6_addr *addr, u32 limit)
 {
 	struct tftp_bucket *b = client_bucket(tn, addr);
 	struct tftp_client *c;
@@ -154,14 +164,14 @@ static int client_get(struct pxe_tftp_net *tn, struct mem_cgroup *memcg,
 
 	spin_lock(&b->lock);
 	hlist_for_each_entry(c, &b->head, node)
-		if (c->addr == addr)
+		if (ipv6_addr_equal(&c->addr, addr))
 			goto found;
 	c = pxe_kzalloc_charged(memcg, sizeof(*c), PXE_GFP_PACKET);
 	if (!c) {
 		err = -ENOMEM;
 		goto out;
 	}
-	c->addr = addr;
+	c->addr = *addr;
 	c->sessions = 0;
 	INIT_LIST_HEAD(&c->half_open);
 	hlist_add_head(&c->node, &b->head);
@@ -178,14 +188,14 @@ out:
 	return err;
 }
 
-static void client_put(struct pxe_tftp_net *tn, __be32 addr)
+static void client_put(struct pxe_tftp_net *tn, const struct in6_addr *addr)
 {
 	struct tftp_bucket *b = client_bucket(tn, addr);
 	struct tftp_client *c;
 
 	spin_lock(&b->lock);
 	hlist_for_each_entry(c, &b->head, node) {
-		if (c->addr != addr)
+		if (!ipv6_addr_equal(&c->addr, addr))
 			continue;
 		if (!--c->sessions) {
 			hlist_del(&c->node);
@@ -200,12 +210,12 @@ static void client_put(struct pxe_tftp_net *tn, __be32 addr)
 static void client_half_open_add(struct pxe_tftp_net *tn,
 				 struct tftp_session *s)
 {
-	struct tftp_bucket *b = client_bucket(tn, s->client);
+	struct tftp_bucket *b = client_bucket(tn, &s->client);
 	struct tftp_client *c;
 
 	spin_lock(&b->lock);
 	hlist_for_each_entry(c, &b->head, node)
-		if (c->addr == s->client) {
+		if (ipv6_addr_equal(&c->addr, &s->client)) {
 			list_add_tail(&s->client_half_open, &c->half_open);
 			break;
 		}
@@ -213,26 +223,40 @@ static void client_half_open_add(struct pxe_tftp_net *tn,
 }
 
 /*
- * Would the stack deliver a datagram from @saddr:@sport to @daddr:@dport
- * on @dev to a local socket?  udp4_lib_lookup() is exported only with
- * nf_socket or nf_tproxy (Debian builds both); without them we cannot
- * tell, and say no.  Under RCU.
+ * Would the stack deliver a datagram from the sender of @rx to our port
+ * @dport on the link's device to a local socket?  udp4_lib_lookup() and
+ * udp6_lib_lookup() are exported only with nf_socket or nf_tproxy (Debian
+ * builds both); without them we cannot tell, and say no.  Under RCU.
  */
-static bool udp_socket_takes(const struct net_device *dev, __be32 saddr,
-			     __be16 sport, __be32 daddr, __be16 dport)
+static bool udp_socket_takes(const struct pxe_rx *rx, __be16 dport)
 {
-#if IS_ENABLED(CONFIG_NF_SOCKET_IPV4) || IS_ENABLED(CONFIG_NF_TPROXY_IPV4)
-	struct sock *sk;
+	const struct net_device *dev __maybe_unused = rx->link->dev;
+	struct sock *sk = NULL;
 
-	sk = udp4_lib_lookup(dev_net(dev), saddr, sport, daddr, dport,
-			     dev->ifindex);
+	if (rx->saddr6) {
+#if IS_ENABLED(CONFIG_NF_SOCKET_IPV6) || IS_ENABLED(CONFIG_NF_TPROXY_IPV6)
+		sk = udp6_lib_lookup(dev_net(dev), rx->saddr6, rx->sport,
+				     rx->daddr6, dport, dev->ifindex);
+#endif
+	} else {
+#if IS_ENABLED(CONFIG_NF_SOCKET_IPV4) || IS_ENABLED(CONFIG_NF_TPROXY_IPV4)
+		sk = udp4_lib_lookup(dev_net(dev), rx->saddr, rx->sport,
+				     rx->daddr, dport, dev->ifindex);
+#endif
+	}
 	if (!sk)
 		return false;
 	sock_put(sk);
 	return true;
-#else
-	return false;
-#endif
+}
+
+/* The sender of @rx as a client address: IPv4 ones v4-mapped. */
+static void rx_client(const struct pxe_rx *rx, struct in6_addr *addr)
+{
+	if (rx->saddr6)
+		*addr = *rx->saddr6;
+	else
+		ipv6_addr_set_v4mapped(rx->saddr, addr);
 }
 
 /* A random port of the range; never one a session started in. */
@@ -271,8 +295,7 @@ static __be16 port_alloc(struct pxe_tftp_net *tn, const struct pxe_rx *rx)
 			return 0;
 		if (test_and_set_bit(bit, tn->ports))
 			continue;	/* taken by another CPU just now */
-		if (!udp_socket_takes(rx->link->dev, rx->saddr, rx->sport,
-				      rx->daddr, htons(bit)))
+		if (!udp_socket_takes(rx, htons(bit)))
 			return htons(bit);
 		clear_bit(bit, tn->ports);
 	}
@@ -286,7 +309,8 @@ static void port_free(struct pxe_tftp_net *tn, __be16 port)
 
 /* The start of a monitor event about a transfer; NULL when nobody listens. */
 static struct sk_buff *event_new(struct pxe_net *pn, u8 event,
-				 const struct pxe_link *link, __be32 client,
+				 const struct pxe_link *link,
+				 const struct in6_addr *client,
 				 __be16 client_port, const char *file,
 				 void **hdr)
 {
@@ -296,7 +320,9 @@ static struct sk_buff *event_new(struct pxe_net *pn, u8 event,
 		return NULL;
 	if (nla_put_u8(skb, PXE_A_TFTP_EVENT, event) ||
 	    nla_put_u32(skb, PXE_A_IFINDEX, link->dev->ifindex) ||
-	    nla_put_in_addr(skb, PXE_A_TFTP_CLIENT, client) ||
+	    (ipv6_addr_v4mapped(client) ?
+	     nla_put_in_addr(skb, PXE_A_TFTP_CLIENT, client->s6_addr32[3]) :
+	     nla_put_in6_addr(skb, PXE_A_TFTP_CLIENT6, client)) ||
 	    nla_put_u16(skb, PXE_A_TFTP_CLIENT_PORT, ntohs(client_port)) ||
 	    nla_put_string(skb, PXE_A_TFTP_FILE, file)) {
 		nlmsg_free(skb);
@@ -316,8 +342,9 @@ static void event_send(struct pxe_net *pn, struct sk_buff *skb, void *hdr,
 
 /* An error event; @message need not be NUL-terminated. */
 static void event_error(struct pxe_net *pn, const struct pxe_link *link,
-			__be32 client, __be16 client_port, const char *file,
-			u16 code, const char *message, size_t len)
+			const struct in6_addr *client, __be16 client_port,
+			const char *file, u16 code, const char *message,
+			size_t len)
 {
 	char text[TFTP_MESSAGE_MAX];
 	struct sk_buff *skb;
@@ -341,7 +368,7 @@ static void session_event(struct tftp_session *s, u8 event)
 	void *hdr;
 	bool failed;
 
-	skb = event_new(pn, event, s->link, s->client, s->client_port,
+	skb = event_new(pn, event, s->link, &s->client, s->client_port,
 			s->image->name, &hdr);
 	if (!skb)
 		return;
@@ -369,6 +396,11 @@ static void send_error(const struct pxe_rx *rx, __be16 sport, u16 code,
 	u8 buf[TFTP_HDR_LEN + TFTP_MESSAGE_MAX];
 	int len;
 
+	if (rx->saddr6) {
+		tx.v6 = true;
+		tx.saddr6 = *rx->daddr6;
+		tx.daddr6 = *rx->saddr6;
+	}
 	len = tftp_build_error(code, message, buf, sizeof(buf));
 	if (!pxe_tx_udp(&tx, buf, len) && code <= TFTP_EOPTNEG)
 		pxe_stat_inc(rx->pn, PXE_STAT_TFTP_TX_ERROR_0 + code);
@@ -379,9 +411,11 @@ static void refuse(const struct pxe_rx *rx, const char *file, u16 code,
 		   const char *message)
 {
 	__be16 sport = htons(port_random(&rx->pn->limits));
+	struct in6_addr client;
 
 	send_error(rx, sport, code, message);
-	event_error(rx->pn, rx->link, rx->saddr, rx->sport, file, code,
+	rx_client(rx, &client);
+	event_error(rx->pn, rx->link, &client, rx->sport, file, code,
 		    message, strlen(message));
 }
 
@@ -389,9 +423,16 @@ static void session_tx(const struct tftp_session *s, struct pxe_tx *tx)
 {
 	*tx = (struct pxe_tx) {
 		.link = s->link, .dst_mac = s->mac,
-		.saddr = s->link->server, .daddr = s->client,
 		.sport = s->port, .dport = s->client_port,
 	};
+	if (ipv6_addr_v4mapped(&s->client)) {
+		tx->saddr = s->link->server;
+		tx->daddr = s->client.s6_addr32[3];
+		return;
+	}
+	tx->v6 = true;
+	tx->saddr6 = s->server6;
+	tx->daddr6 = s->client;
 }
 
 /*
@@ -510,7 +551,7 @@ static void send_oack(struct tftp_session *s)
 /* Off the half-open lists (those an evictor did not take it off already). */
 static void half_open_del(struct pxe_tftp_net *tn, struct tftp_session *s)
 {
-	struct tftp_bucket *b = client_bucket(tn, s->client);
+	struct tftp_bucket *b = client_bucket(tn, &s->client);
 
 	spin_lock(&tn->half_open_lock);
 	list_del_init(&s->half_open);
@@ -543,7 +584,7 @@ static void session_end(struct tftp_session *s)
 	hlist_del_rcu(&s->node);
 	spin_unlock(&b->lock);
 	port_free(tn, s->port);
-	client_put(tn, s->client);
+	client_put(tn, &s->client);
 	atomic_dec(&tn->sessions);
 	atomic_dec(&s->image->active);
 	pxe_image_put(s->image);
@@ -652,7 +693,7 @@ static void session_rcv(struct tftp_session *s, const struct pxe_rx *rx)
 	}
 	/* The client gives up (EDK2 after its tsize probe): no answer. */
 	pxe_stat_inc(pn, PXE_STAT_TFTP_RX_ERROR);
-	event_error(pn, s->link, s->client, s->client_port, s->image->name,
+	event_error(pn, s->link, &s->client, s->client_port, s->image->name,
 		    msg.code, msg.message, msg.message_len);
 	session_end(s);
 }
@@ -662,6 +703,7 @@ static bool rcv_transfer(const struct pxe_rx *rx)
 {
 	struct pxe_tftp_net *tn = rx->pn->tftp;
 	struct tftp_session *s;
+	struct in6_addr client;
 
 	hlist_for_each_entry_rcu(s, &session_bucket(tn, rx->dport)->head, node)
 		if (s->port == rx->dport)
@@ -670,10 +712,12 @@ static bool rcv_transfer(const struct pxe_rx *rx)
 found:
 	if (s->link != rx->link)
 		return false;
-	if (s->client != rx->saddr || s->client_port != rx->sport) {
+	rx_client(rx, &client);
+	if (!ipv6_addr_equal(&s->client, &client) ||
+	    s->client_port != rx->sport ||
+	    (rx->daddr6 && !ipv6_addr_equal(&s->server6, rx->daddr6))) {
 		/* A socket bound since the session started keeps its mail. */
-		if (udp_socket_takes(rx->link->dev, rx->saddr, rx->sport,
-				     rx->daddr, rx->dport))
+		if (udp_socket_takes(rx, rx->dport))
 			return false;
 		send_error(rx, rx->dport, TFTP_EBADID, "Unknown transfer ID");
 		return true;
@@ -690,7 +734,9 @@ static void negotiate(struct tftp_session *s, const struct tftp_msg *msg,
 		      const struct pxe_rx *rx)
 {
 	const struct pxe_limits *limits = &rx->pn->limits;
-	u32 max_blksize = min3(pxe_tx_max_payload(rx->link) - TFTP_HDR_LEN,
+	unsigned int payload = rx->saddr6 ? pxe_tx_max_payload6(rx->link) :
+					    pxe_tx_max_payload(rx->link);
+	u32 max_blksize = min3(payload - TFTP_HDR_LEN,
 			       READ_ONCE(limits->tftp_blksize),
 			       (u32)TFTP_BLKSIZE_MAX);
 
@@ -764,7 +810,8 @@ static bool evict_half_open(struct pxe_tftp_net *tn, struct pxe_net *pn)
 
 /* Ends the oldest half-open session of client @addr; false when none. */
 static bool evict_client_half_open(struct pxe_tftp_net *tn,
-				   struct pxe_net *pn, __be32 addr)
+				   struct pxe_net *pn,
+				   const struct in6_addr *addr)
 {
 	struct tftp_bucket *b = client_bucket(tn, addr);
 	struct tftp_session *s;
@@ -774,7 +821,7 @@ static bool evict_client_half_open(struct pxe_tftp_net *tn,
 		s = NULL;
 		spin_lock(&b->lock);
 		hlist_for_each_entry(c, &b->head, node)
-			if (c->addr == addr) {
+			if (ipv6_addr_equal(&c->addr, addr)) {
 				s = list_first_entry_or_null(&c->half_open,
 							     struct tftp_session,
 							     client_half_open);
@@ -794,15 +841,16 @@ static bool evict_client_half_open(struct pxe_tftp_net *tn,
  * when the client's count cannot be made).  When a limit is reached, the
  * oldest half-open session (of the client, of the namespace) gives way.
  */
-static int reserve(struct pxe_tftp_net *tn, const struct pxe_rx *rx)
+static int reserve(struct pxe_tftp_net *tn, const struct pxe_rx *rx,
+		   const struct in6_addr *client)
 {
 	const struct pxe_limits *limits = &rx->pn->limits;
 	int tries = 0, err;
 
-	while ((err = client_get(tn, rx->link->memcg, rx->saddr,
+	while ((err = client_get(tn, rx->link->memcg, client,
 				 READ_ONCE(limits->tftp_per_client))))
 		if (err == -ENOMEM || tries++ == TFTP_EVICT_TRIES ||
-		    !evict_client_half_open(tn, rx->pn, rx->saddr))
+		    !evict_client_half_open(tn, rx->pn, client))
 			return err;
 	tries = 0;
 	while (atomic_inc_return(&tn->sessions) >
@@ -810,14 +858,14 @@ static int reserve(struct pxe_tftp_net *tn, const struct pxe_rx *rx)
 		atomic_dec(&tn->sessions);
 		if (tries++ == TFTP_EVICT_TRIES ||
 		    !evict_half_open(tn, rx->pn)) {
-			client_put(tn, rx->saddr);
+			client_put(tn, client);
 			return -ENOSPC;
 		}
 	}
 	return 0;
 }
 
-static void unreserve(struct pxe_tftp_net *tn, __be32 client)
+static void unreserve(struct pxe_tftp_net *tn, const struct in6_addr *client)
 {
 	client_put(tn, client);
 	atomic_dec(&tn->sessions);
@@ -830,7 +878,9 @@ static void session_start(struct tftp_session *s, const struct pxe_rx *rx)
 	struct pxe_image *image = s->image;
 
 	s->link = rx->link;
-	s->client = rx->saddr;
+	rx_client(rx, &s->client);
+	if (rx->daddr6)
+		s->server6 = *rx->daddr6;
 	s->client_port = rx->sport;
 	ether_addr_copy(s->mac, rx->src_mac);
 	s->size = s->mode == TFTP_MODE_NETASCII ? image->netascii_size :
@@ -871,6 +921,7 @@ static void rcv_rrq(const struct pxe_rx *rx, const struct tftp_msg *msg)
 	char name[PXE_IMAGE_NAME_MAX];
 	struct tftp_session *s;
 	struct pxe_image *image;
+	struct in6_addr client;
 	int err;
 
 	image = NULL;
@@ -885,7 +936,8 @@ static void rcv_rrq(const struct pxe_rx *rx, const struct tftp_msg *msg)
 		refuse(rx, name, TFTP_EOPTNEG, "option refused");
 		goto put;
 	}
-	err = reserve(tn, rx);
+	rx_client(rx, &client);
+	err = reserve(tn, rx, &client);
 	if (err == -ENOMEM)
 		goto nomem;
 	if (err)
@@ -899,7 +951,7 @@ static void rcv_rrq(const struct pxe_rx *rx, const struct tftp_msg *msg)
 		s->port = port_alloc(tn, rx);
 	if (!s->port) {
 		kfree(s);
-		unreserve(tn, rx->saddr);
+		unreserve(tn, &client);
 		goto limit;
 	}
 	s->image = image;
@@ -913,7 +965,7 @@ limit:
 	refuse(rx, name, TFTP_EUNDEF, "too many transfers; try again later");
 	goto put;
 nomem_unreserve:
-	unreserve(tn, rx->saddr);
+	unreserve(tn, &client);
 nomem:
 	/* No answer: the client asks again, as after a lost reply. */
 	pxe_stat_inc(rx->pn, PXE_STAT_TFTP_DROP_NOMEM);
@@ -957,9 +1009,13 @@ static bool rcv_request(const struct pxe_rx *rx)
 	return true;
 }
 
+/*
+ * A datagram to the link's server address (the hook checked that an IPv6
+ * one is to an address of the link's device).
+ */
 bool pxe_tftp_rcv(const struct pxe_rx *rx)
 {
-	if (rx->daddr != rx->link->server)
+	if (!rx->daddr6 && rx->daddr != rx->link->server)
 		return false;
 	if (rx->dport == htons(TFTP_PORT))
 		return rcv_request(rx);
