@@ -241,10 +241,14 @@ static unsigned int hook_ipv6(struct pxe_link *link, struct sk_buff *skb)
 		return NF_ACCEPT;
 	/*
 	 * A reply goes back to the source: a multicast one the stack drops
-	 * (RFC 4291 2.7), :: is no client's or relay's; both are its own.
+	 * (RFC 4291 2.7), :: is no client's or relay's, ::1 only the host's
+	 * own (RFC 4291 2.5.3), and a v4-mapped one (2.5.5.2) no IPv6 node's,
+	 * which tftp.c would take for an IPv4 client.  All are the stack's.
 	 */
 	if (ipv6_addr_is_multicast(&ip6h->saddr) ||
-	    ipv6_addr_any(&ip6h->saddr))
+	    ipv6_addr_any(&ip6h->saddr) ||
+	    ipv6_addr_loopback(&ip6h->saddr) ||
+	    ipv6_addr_v4mapped(&ip6h->saddr))
 		return NF_ACCEPT;
 
 	/* Payload length 0 is a jumbogram's: it has a hop-by-hop header. */

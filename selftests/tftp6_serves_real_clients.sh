@@ -53,6 +53,9 @@ done_count_is() {
 		grep -cx "$1")" = "$2" ]
 }
 
+# rrq_count_above N: the server counted more than N read requests.
+rrq_count_above() { [ "$(stat_of "$ns1" tftp_rx_rrq)" -gt "$1" ]; }
+
 ensure_module
 dhcp6_pair
 ip2 -6 addr add fd00:1::2/64 dev cli0 nodad
@@ -92,7 +95,7 @@ behaviour hpa_downloads_past_block_65535
 # 512-byte blocks: 34 MB is about 69,600 blocks; the block number rolls
 # over to 0 and the transfer goes on.
 image big.bin $((34 * 1024 * 1024))
-n2 timeout 900 tftp -6 "$SERVER6" -c get big.bin "$WORK/out"
+n2 timeout 900 tftp -6 -m binary "$SERVER6" -c get big.bin "$WORK/out"
 same big.bin
 wait_until 10 grep -q '"tftp-done".*big.bin' "$WORK/monitor.json"
 expect_eq "bytes" $((34 * 1024 * 1024)) "$(event_field tftp-done big.bin bytes)"
@@ -109,6 +112,25 @@ if n2 timeout 60 tftp -6 "$SERVER6" -c get nosuch.bin "$WORK/out" >"$WORK/hpa.lo
 	false
 fi
 expect_eq "tftp_tx_error_1" $((err1_before + 1)) "$(stat_of "$ns1" tftp_tx_error_1)"
+expect_eq "tftp_rx_rrq" $((rrq_before + 1)) "$(stat_of "$ns1" tftp_rx_rrq)"
+
+behaviour rrq_from_a_loopback_multicast_or_v4_mapped_source_is_the_stacks
+# One RRQ (scapy) from each source, then the same from cli0's own address:
+# only the last one is counted (so the frames themselves are good ones).
+rrq_before=$(stat_of "$ns1" tftp_rx_rrq)
+n2 "$PYTHON" -c '
+import logging, sys, time
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+from scapy.all import IPv6, UDP, Ether, Raw, sendp
+dev, mac, server = sys.argv[1:]
+rrq = Raw(b"\0\x01small.bin\0octet\0")
+for src in ("::ffff:10.0.1.2", "::1", "ff02::1", "fd00:1::2"):
+    sendp(Ether(dst=mac) / IPv6(src=src, dst=server) /
+          UDP(sport=40000, dport=69) / rrq, iface=dev, verbose=False)
+    time.sleep(0.2)
+' cli0 "$(mac_of "$ns1" srv0)" "$SERVER6"
+wait_until 10 rrq_count_above "$rrq_before"
+sleep 1
 expect_eq "tftp_rx_rrq" $((rrq_before + 1)) "$(stat_of "$ns1" tftp_rx_rrq)"
 
 behaviour no_ipv6_pool_leaves_tftp_to_the_stack
