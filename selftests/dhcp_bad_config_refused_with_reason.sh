@@ -57,7 +57,7 @@ expect_eq "size of a 65536-address pool" 65536 \
 pxe1 pool del big
 
 behaviour pool_needs_range_or_proxy
-expect_error "pxectl: pool add p1: a pool needs 'range START END' or 'proxy'" \
+expect_error "pxectl: pool add p1: a pool needs 'range START END', 'range6 START END' or 'proxy'" \
 	pxe1 pool add p1 dev srv0
 expect_error "pxectl: pool add p1: proxy pools take no range or lease options" \
 	pxe1 pool add p1 dev srv0 proxy range 10.0.1.10 10.0.1.20
