@@ -14,19 +14,26 @@ DHCP6_KINDS=(solicit rapid-commit information-request confirm-onlink
 	ext-header bad-checksum zero-checksum truncated bad-option
 	foreign-server-id multicast-source unspecified-source padded-relay-reply)
 
-# dhcp6_pair: $ns1 with srv0 (10.0.1.1/24, fd00:1::1/64, a pxe link) and
-# $ns2 with cli0, both with a usable link-local address.
-dhcp6_pair() {
+# ipv6_on NS...: IPv6 on in each namespace, for the devices made after it:
+# link-local addresses usable at once (no duplicate address detection), no
+# router solicitations.
+ipv6_on() {
 	local ns
-	netns_add "$ns1"
-	netns_add "$ns2"
-	for ns in "$ns1" "$ns2"; do
+	for ns in "$@"; do
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
 			net.ipv6.conf.default.disable_ipv6=0 \
 			net.ipv6.conf.all.accept_dad=0 \
 			net.ipv6.conf.default.accept_dad=0 \
 			net.ipv6.conf.default.router_solicitations=0
 	done
+}
+
+# dhcp6_pair: $ns1 with srv0 (10.0.1.1/24, fd00:1::1/64, a pxe link) and
+# $ns2 with cli0, both with a usable link-local address.
+dhcp6_pair() {
+	netns_add "$ns1"
+	netns_add "$ns2"
+	ipv6_on "$ns1" "$ns2"
 	veth_add "$ns1" srv0 10.0.1.1/24 "$ns2" cli0
 	ip1 -6 addr add fd00:1::1/64 dev srv0 nodad
 	wait_until 10 has_link_local "$ns1" srv0
