@@ -55,7 +55,8 @@ boot_mkinitrd() {
 
 # boot_client_cmd ARRAY FIRMWARE MAC PORT SERIAL_LOG [MEMORY_MB] [VARS_FILE]:
 # the qemu command line of a client VM into ARRAY.  FIRMWARE is bios, uefi,
-# uefi-http (UEFI HTTP Boot), uefi-sb (Secure Boot on) or arm64 (AAVMF on
+# uefi6 (its IPv4 PXE off: PXEv6 alone), uefi-http (UEFI HTTP Boot), uefi-sb
+# (Secure Boot on) or arm64 (AAVMF on
 # qemu-system-aarch64's virt machine); uefi needs a writable copy of
 # OVMF_VARS.fd, uefi-sb one of OVMF_VARS_4M.ms.fd, arm64 one of
 # AAVMF_VARS.fd (VARS_FILE).
@@ -84,11 +85,13 @@ boot_client_cmd() {
 			-drive "if=pflash,format=raw,unit=0,readonly=on,file=$BOOT_OVMF_CODE_MS"
 			-drive "if=pflash,format=raw,unit=1,file=$vars"
 			-device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1") ;;
-	uefi|uefi-http)
-		# uefi-http: its PXE off (EDK2 tries PXEv4, PXEv6, then HTTPv4).
+	uefi|uefi6|uefi-http)
+		# uefi-http: its PXE off (EDK2 tries PXEv4, PXEv6, then HTTPv4);
+		# uefi6: PXEv4 off.
 		[ "$fw" = uefi ] ||
-			boot_cmd_out+=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=no
-				-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=no)
+			boot_cmd_out+=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=no)
+		[ "$fw" != uefi-http ] ||
+			boot_cmd_out+=(-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=no)
 		boot_cmd_out+=(-machine pc -m "${mem:-512}"
 			-drive "if=pflash,format=raw,readonly=on,file=$BOOT_OVMF_CODE"
 			-drive "if=pflash,format=raw,file=$vars"

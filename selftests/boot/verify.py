@@ -24,6 +24,8 @@ CHAINS = {
     'bios': ['pxelinux.0', 'ldlinux.c32', 'pxelinux.cfg/default', 'vmlinuz', 'initrd.img'],
     'proxy': ['pxelinux.0', 'ldlinux.c32', 'pxelinux.cfg/default', 'vmlinuz', 'initrd.img'],
     'uefi': ['ipxe.efi', 'boot.ipxe', 'vmlinuz', 'initrd.img'],
+    # The same chain over IPv6: EDK2's PXEv6, then iPXE's DHCPv6.
+    'uefi6': ['ipxe.efi', 'boot.ipxe', 'vmlinuz', 'initrd.img'],
     # ipxe.efi over HTTP (HTTP_FETCH below), then iPXE's TFTP chain.
     'http': ['boot.ipxe', 'vmlinuz', 'initrd.img'],
     # shim, which asks for grub beside itself; grub, which reads its
@@ -69,6 +71,8 @@ SERIAL_ALSO = {
 }
 PXELINUX_CASES = ('bios', 'proxy', 'installer-bios')
 POOL = ('lan', '192.168.1.100', '192.168.1.199')
+POOL6 = ('lan6', 'fd00:1::100', 'fd00:1::1ff')
+IPV6_CASES = ('uefi6',)
 DNSMASQ_RANGE = ('192.168.1.50', '192.168.1.80')
 BIG_INITRD = 100 << 20
 # Drops a correct exchange never causes (not_ours: a REQUEST for another
@@ -127,8 +131,35 @@ def stats_dict(stats):
     return stats
 
 
+def client_addresses6(mac, leases, events):
+    """The IPv6 addresses the client's firmware and iPXE leased: each has
+    its own DUID or IAID, so each its own lease, all bound in POOL6; and
+    no IPv4 lease at all."""
+    mine = [l for l in leases if l.get('mac', '').lower() == mac]
+    v6 = [l for l in mine if l.get('ip6')]
+    if len(v6) != len(mine):
+        bad('IPv4 leases for %s: %s' % (mac, [l for l in mine if not l.get('ip6')]))
+    if not v6:
+        bad('no IPv6 lease for %s (%s)' % (mac, leases))
+        return None
+    for lease in v6:
+        if lease.get('state') != 'bound' or lease.get('pool') != POOL6[0] or \
+                not in_range(lease['ip6'], *POOL6[1:]):
+            bad('lease not bound in pool %s %s-%s: %s' % (POOL6 + (lease,)))
+        note('lease %s %s in pool %s (iaid %s)' % (lease['ip6'], lease.get('state'),
+                                                   lease.get('pool'), lease.get('iaid')))
+    acks = [e for e in events if e.get('event') == 'lease-ack' and
+            e.get('mac', '').lower() == mac and e.get('addr6')]
+    if not acks:
+        bad('no lease-ack event with an IPv6 address for %s' % mac)
+    return {str(ipaddress.ip_address(l['ip6'])) for l in v6}
+
+
 def client_address(case, mac, leases, events, work):
-    """The address the client booted with, from whoever handed it out."""
+    """The address the client booted with, from whoever handed it out (a
+    set of them for an IPv6 case)."""
+    if case in IPV6_CASES:
+        return client_addresses6(mac, leases, events)
     mine = [l for l in leases if l.get('mac', '').lower() == mac]
     if case == 'proxy':
         if mine:
@@ -176,8 +207,16 @@ def check_transfers(case, addr, events, images):
                 (name, sizes[name], [e.get('bytes') for e in mine]))
             continue
         e = whole[-1]
-        if addr and e.get('client') != addr:
-            bad('%s went to %s, the client is %s' % (name, e.get('client'), addr))
+        client = e.get('client')
+        if isinstance(addr, set):
+            try:
+                client = str(ipaddress.ip_address(client))
+            except ValueError:
+                pass
+            if client not in addr:
+                bad('%s went to %s, the client has %s' % (name, client, sorted(addr)))
+        elif addr and client != addr:
+            bad('%s went to %s, the client is %s' % (name, client, addr))
         secs = e.get('duration_ns', 0) / 1e9
         note('tftp %-22s %10d bytes blksize %s windowsize %s %.2fs' %
              (name, e['bytes'], e.get('blksize'), e.get('windowsize'), secs))
@@ -238,7 +277,8 @@ def check_misses(case, mac, events, stats):
 def check_drops(case, stats):
     allowed = DHCP_DROPS_ALLOWED.get(case, set())
     for name, value in sorted(stats.items()):
-        if name.startswith('dhcp_drop_') and value and name not in allowed:
+        if name.startswith(('dhcp_drop_', 'dhcp6_drop_')) and value and \
+                name not in allowed:
             bad('%s = %d' % (name, value))
     for name in TFTP_DROPS:
         if stats.get(name):
