@@ -86,6 +86,7 @@ struct field {
 
 static const struct field link_fields[] = {
 	{ PXE_A_LINK_SERVER, GIVEN, 0 },
+	{ PXE_A_LINK_RA, EXACT, 0 },
 	{}
 };
 

@@ -2,7 +2,7 @@
 /*
  * "pxectl link": the PXE service attached to a network device.
  *
- *	link add dev IFNAME [server ADDR]
+ *	link add dev IFNAME [server ADDR] [ra]
  *	link del dev IFNAME
  *	link show [dev IFNAME]
  */
@@ -16,7 +16,7 @@
 
 /* "link add" and "link del": a request that names the device. */
 static int link_change(const char *command, uint8_t cmd, const char *ifname,
-		       const struct in_addr *server)
+		       const struct in_addr *server, bool ra)
 {
 	char what[32 + IFNAMSIZ];
 	struct nl_msg *msg;
@@ -31,6 +31,8 @@ static int link_change(const char *command, uint8_t cmd, const char *ifname,
 	err = nla_put_string(msg, PXE_A_IFNAME, ifname);
 	if (!err && server)
 		err = nla_put_u32(msg, PXE_A_LINK_SERVER, server->s_addr);
+	if (!err && ra)
+		err = nla_put_flag(msg, PXE_A_LINK_RA);
 	if (err) {
 		pxe_msg_abort(what, msg, err);
 		return 1;
@@ -43,6 +45,7 @@ static int link_add(int argc, char *argv[])
 	struct keyword keywords[] = {
 		{ .name = "dev", .meta = "IFNAME", .required = true },
 		{ .name = "server", .meta = "ADDR" },
+		{ .name = "ra", .flag = true },
 		{}
 	};
 	const char *ifname, *server;
@@ -59,7 +62,7 @@ static int link_add(int argc, char *argv[])
 		return 1;
 	}
 	return link_change("add", PXE_CMD_LINK_NEW, ifname,
-			   server ? &addr : NULL);
+			   server ? &addr : NULL, keywords[2].value);
 }
 
 static int link_del(int argc, char *argv[])
@@ -72,7 +75,8 @@ static int link_del(int argc, char *argv[])
 	if (parse_keywords("link del", argc - 1, argv + 1, keywords) ||
 	    check_ifname("link del", keywords[0].value))
 		return 1;
-	return link_change("del", PXE_CMD_LINK_DEL, keywords[0].value, NULL);
+	return link_change("del", PXE_CMD_LINK_DEL, keywords[0].value, NULL,
+			   false);
 }
 
 struct link_filter {
@@ -103,6 +107,7 @@ static int link_print(struct nlattr **attrs, void *arg)
 	if (attrs[PXE_A_LINK_RX_PACKETS])
 		output_u64("rx_packets",
 			   nla_get_u64(attrs[PXE_A_LINK_RX_PACKETS]));
+	output_bool("ra", !!attrs[PXE_A_LINK_RA]);
 	output_row_end();
 	filter->shown++;
 	return 0;
@@ -149,7 +154,7 @@ static int link_show(int argc, char *argv[])
 static int link_help(int argc, char *argv[]);
 
 static const struct command link_commands[] = {
-	{ "add",	link_add,	"dev IFNAME [server ADDR]" },
+	{ "add",	link_add,	"dev IFNAME [server ADDR] [ra]" },
 	{ "del",	link_del,	"dev IFNAME" },
 	{ "delete",	link_del,	NULL },
 	{ "show",	link_show,	"[dev IFNAME]" },

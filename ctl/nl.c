@@ -112,6 +112,7 @@ static struct nla_policy pxe_policy[PXE_A_MAX + 1] = {
 	[PXE_A_LEASE_DUID]	= { .type = NLA_UNSPEC },
 	[PXE_A_LEASE_IAID]	= { .type = NLA_U32 },
 	[PXE_A_TFTP_CLIENT6]	= { .type = NLA_UNSPEC, .minlen = 16 },
+	[PXE_A_LINK_RA]	= { .type = NLA_FLAG },
 };
 
 /* Names for the attributes the kernel points at without saying why. */
@@ -120,6 +121,7 @@ static const char *const pxe_attr_names[PXE_A_MAX + 1] = {
 	[PXE_A_IFNAME]	= "ifname",
 	[PXE_A_LINK_SERVER]	= "link-server",
 	[PXE_A_LINK_RX_PACKETS]	= "link-rx-packets",
+	[PXE_A_LINK_RA]	= "link-ra",
 	[PXE_A_POOL_NAME]	= "pool-name",
 	[PXE_A_POOL_START]	= "pool-start",
 	[PXE_A_POOL_END]	= "pool-end",

@@ -87,6 +87,10 @@ static const char *const stat_names[PXE_STAT_MAX + 1] = {
 	[PXE_STAT_DHCP6_DROP_NOMEM] = "dhcp6_drop_nomem",
 	[PXE_STAT_DHCP6_DECLINED] = "dhcp6_declined",
 	[PXE_STAT_DHCP6_NO_BOOT_ADDRESS] = "dhcp6_no_boot_address",
+	[PXE_STAT_RA_TX] = "ra_tx",
+	[PXE_STAT_RA_NO_ADDRESS] = "ra_no_address",
+	[PXE_STAT_RS_RX] = "rs_rx",
+	[PXE_STAT_RS_DROP_MALFORMED] = "rs_drop_malformed",
 };
 
 /* What one STATS_GET and one LIMITS_GET said. */
@@ -261,12 +265,17 @@ static void print_dhcp6(const struct stats *st, bool all)
 	static const struct cell boot[] = {
 		C("no-address", DHCP6_NO_BOOT_ADDRESS),
 	};
+	static const struct cell ra[] = {
+		C("sent", RA_TX), C("no-address", RA_NO_ADDRESS),
+		C("solicited", RS_RX), C("malformed", RS_DROP_MALFORMED),
+	};
 
 	ROW("DHCPv6 received", rx, false);
 	ROW("DHCPv6 sent", tx, false);
 	ROW("DHCPv6 dropped", drop, !all);
 	ROW("DHCPv6 quarantined", declined, false);
 	ROW("DHCPv6 boot URL", boot, !all);
+	ROW("Router Advertisements", ra, !all);
 }
 
 static void print_tftp(const struct stats *st, bool all)

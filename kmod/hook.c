@@ -31,6 +31,7 @@
 #include <net/ipv6.h>
 
 #include "dhcp6_msg.h"
+#include "ndp_msg.h"
 #include "pxe.h"
 #include "tftp_msg.h"
 
@@ -202,6 +203,51 @@ static unsigned int dhcp6_refuse(struct pxe_link *link, enum pxe_stat stat)
 	return NF_ACCEPT;
 }
 
+/* ff02::2, All_Routers, where a Router Solicitation goes. */
+static bool is_all_routers(const struct in6_addr *addr)
+{
+	return addr->s6_addr32[0] == htonl(0xff020000) &&
+	       !addr->s6_addr32[1] && !addr->s6_addr32[2] &&
+	       addr->s6_addr32[3] == htonl(2);
+}
+
+/* The longest Router Solicitation read: its header and 31 option units. */
+#define RS_MAX_LEN	256
+
+/*
+ * A Router Solicitation on a link that sends RAs: ra.c answers it.  The
+ * packet is only read, never changed or kept: the stack gets it too.
+ * RFC 4861 6.1.1: hop limit 255, a valid ICMPv6 checksum; a multicast
+ * source is nobody's.  Longer than RS_MAX_LEN: counted, not answered.
+ */
+static void hook_rs(struct pxe_link *link, struct sk_buff *skb,
+		    const struct ipv6hdr *ip6h)
+{
+	u8 buf[RS_MAX_LEN];
+	unsigned int plen = ntohs(ip6h->payload_len);
+	const u8 *msg;
+	u8 type_buf;
+	const u8 *type;
+
+	if (ip6h->hop_limit != 255 || ipv6_addr_is_multicast(&ip6h->saddr) ||
+	    !(is_all_routers(&ip6h->daddr) ||
+	      ipv6_chk_addr(dev_net(link->dev), &ip6h->daddr, link->dev, 1)))
+		return;
+	type = skb_header_pointer(skb, sizeof(*ip6h), 1, &type_buf);
+	if (!type || *type != NDP_ROUTER_SOLICIT)
+		return;
+	if (!plen || sizeof(*ip6h) + plen > skb->len || plen > sizeof(buf) ||
+	    csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, plen, IPPROTO_ICMPV6,
+			    skb_checksum(skb, sizeof(*ip6h), plen, 0))) {
+		pxe_stat_inc(link->pn, PXE_STAT_RS_DROP_MALFORMED);
+		return;
+	}
+	msg = skb_header_pointer(skb, sizeof(*ip6h), plen, buf);
+	if (!msg)
+		return;
+	pxe_ra_rcv_rs(link, msg, plen, ipv6_addr_any(&ip6h->saddr));
+}
+
 /*
  * DHCPv6 to :547 for us, on the device itself, and TFTP (tftp6_for_us()).
  * Extension headers before UDP are not followed: no client or relay sends
@@ -224,6 +270,11 @@ static unsigned int hook_ipv6(struct pxe_link *link, struct sk_buff *skb)
 	ip6h = skb_header_pointer(skb, 0, sizeof(*ip6h), &ip6h_buf);
 	if (!ip6h || ip6h->version != 6)
 		return NF_ACCEPT;
+	if (ip6h->nexthdr == IPPROTO_ICMPV6) {
+		if (link->ra)
+			hook_rs(link, skb, ip6h);
+		return NF_ACCEPT;
+	}
 	if (ip6h->nexthdr != IPPROTO_UDP) {
 		if (ipv6_ext_hdr(ip6h->nexthdr) &&
 		    dhcp6_dest_ours(link, &ip6h->daddr) &&

@@ -52,7 +52,7 @@ static void link_free_rcu(struct rcu_head *rcu)
 }
 
 int pxe_link_add(struct pxe_net *pn, struct net_device *dev, __be32 server,
-		 struct netlink_ext_ack *extack)
+		 bool ra, struct netlink_ext_ack *extack)
 {
 	struct pxe_link *link;
 	int err;
@@ -91,6 +91,7 @@ int pxe_link_add(struct pxe_net *pn, struct net_device *dev, __be32 server,
 	link->pn = pn;
 	link->dev = dev;
 	link->server = server;
+	link->ra = ra;
 	link->hook.hook = pxe_hook_ingress;
 	link->hook.pf = NFPROTO_NETDEV;
 	link->hook.hooknum = NF_NETDEV_INGRESS;
@@ -105,6 +106,8 @@ int pxe_link_add(struct pxe_net *pn, struct net_device *dev, __be32 server,
 		return err;
 	}
 	list_add_tail_rcu(&link->node, &pn->links);
+	if (ra)
+		pxe_ra_start(link);
 	pn->gen++;
 	pxe_netlink_notify_link(link, PXE_CMD_LINK_ADD_NTF);
 	return 0;
@@ -121,6 +124,7 @@ void pxe_link_del(struct pxe_link *link)
 	nf_unregister_net_hook(pn->net, &link->hook);
 	/* No hook runs after this: nothing new can start on the link. */
 	synchronize_net();
+	pxe_ra_stop(link);
 	pxe_tftp_link_gone(link);
 	pxe_dhcp_link_gone(link);
 	pn->gen++;

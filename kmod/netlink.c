@@ -42,7 +42,8 @@ static int fill_link(struct sk_buff *skb, const struct pxe_link *link,
 	    nla_put_string(skb, PXE_A_IFNAME, link->dev->name) ||
 	    nla_put_in_addr(skb, PXE_A_LINK_SERVER, link->server) ||
 	    nla_put_u64_64bit(skb, PXE_A_LINK_RX_PACKETS,
-			      pxe_link_rx_packets(link), PXE_A_PAD)) {
+			      pxe_link_rx_packets(link), PXE_A_PAD) ||
+	    (link->ra && nla_put_flag(skb, PXE_A_LINK_RA))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -170,7 +171,9 @@ int pxe_nl_link_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(dev))
 		err = PTR_ERR(dev);
 	else
-		err = pxe_link_add(pn, dev, server, info->extack);
+		err = pxe_link_add(pn, dev, server,
+				   nla_get_flag(info->attrs[PXE_A_LINK_RA]),
+				   info->extack);
 	mutex_unlock(&pn->lock);
 	rtnl_unlock();
 	return err;

@@ -91,6 +91,11 @@ struct pxe_link {
 	struct nf_hook_ops hook;
 	struct pxe_link_stats __percpu *stats;
 	struct mem_cgroup *memcg;	/* of who attached it: TFTP sessions */
+	/* Router Advertisements (ra.c), when asked for at link add. */
+	bool ra;
+	u8 ra_initial;			/* first RAs still to send quickly */
+	unsigned long ra_last;		/* jiffies of the last one */
+	struct timer_list ra_timer;
 	struct rcu_head rcu;
 };
 
@@ -171,7 +176,7 @@ extern unsigned int pxe_max_tftp_sessions;
 struct pxe_link *pxe_link_find(struct pxe_net *pn,
 			       const struct net_device *dev);
 int pxe_link_add(struct pxe_net *pn, struct net_device *dev, __be32 server,
-		 struct netlink_ext_ack *extack);
+		 bool ra, struct netlink_ext_ack *extack);
 void pxe_link_del(struct pxe_link *link);
 void pxe_link_flush(struct pxe_net *pn);
 u64 pxe_link_rx_packets(const struct pxe_link *link);
@@ -212,6 +217,18 @@ struct sk_buff *pxe_tx_alloc(const struct pxe_tx *tx, unsigned int len,
 int pxe_tx_send(const struct pxe_tx *tx, struct sk_buff *skb);
 void pxe_tx_free(struct sk_buff *skb);
 int pxe_tx_udp(const struct pxe_tx *tx, const void *data, unsigned int len);
+/* An ICMPv6 message of @len bytes, its checksum filled in, hop limit 255. */
+int pxe_tx_icmp6(const struct pxe_tx *tx, const void *msg, unsigned int len);
+
+/*
+ * Router Advertisements (ra.c): pxe_ra_start() when a link with `ra` is
+ * added, pxe_ra_stop() when it goes (process context); pxe_ra_rcv_rs()
+ * for a Router Solicitation the hook checked, softirq under RCU.
+ */
+void pxe_ra_start(struct pxe_link *link);
+void pxe_ra_stop(struct pxe_link *link);
+void pxe_ra_rcv_rs(struct pxe_link *link, const u8 *msg, unsigned int len,
+		   bool from_unspecified);
 int pxe_tx_pages(const struct pxe_tx *tx, const void *hdr,
 		 unsigned int hdr_len, struct page **pages, u64 offset,
 		 unsigned int len);

@@ -121,7 +121,8 @@ static void push_ipv4(const struct pxe_tx *tx, struct sk_buff *skb)
 	ip_send_check(iph);
 }
 
-static void push_ipv6(const struct pxe_tx *tx, struct sk_buff *skb)
+static void push_ipv6(const struct pxe_tx *tx, struct sk_buff *skb,
+		      u8 nexthdr, u8 hop_limit)
 {
 	unsigned int payload_len = skb->len;
 	struct ipv6hdr *ip6h = skb_push(skb, sizeof(*ip6h));
@@ -129,34 +130,19 @@ static void push_ipv6(const struct pxe_tx *tx, struct sk_buff *skb)
 	skb_reset_network_header(skb);
 	ip6_flow_hdr(ip6h, 0, 0);
 	ip6h->payload_len = htons(payload_len);
-	ip6h->nexthdr = IPPROTO_UDP;
-	ip6h->hop_limit = PXE_TX_HOP_LIMIT;
+	ip6h->nexthdr = nexthdr;
+	ip6h->hop_limit = hop_limit;
 	ip6h->saddr = tx->saddr6;
 	ip6h->daddr = tx->daddr6;
 }
 
-int pxe_tx_send(const struct pxe_tx *tx, struct sk_buff *skb)
+/* Ethernet header on, out of the device; counts a failure. */
+static int tx_frame(const struct pxe_tx *tx, struct sk_buff *skb)
 {
 	struct net_device *dev = tx->link->dev;
-	unsigned int ulen = skb->len + sizeof(struct udphdr);
 	__be16 proto = htons(tx->v6 ? ETH_P_IPV6 : ETH_P_IP);
-	struct udphdr *uh;
 	struct ethhdr *eth;
 	int err;
-
-	uh = skb_push(skb, sizeof(*uh));
-	skb_reset_transport_header(skb);
-	uh->source = tx->sport;
-	uh->dest = tx->dport;
-	uh->len = htons(ulen);
-	uh->check = 0;
-
-	if (tx->v6)
-		push_ipv6(tx, skb);
-	else
-		push_ipv4(tx, skb);
-
-	tx_checksum(tx, skb, uh, ulen);
 
 	eth = skb_push(skb, ETH_HLEN);
 	skb_reset_mac_header(skb);
@@ -172,6 +158,52 @@ int pxe_tx_send(const struct pxe_tx *tx, struct sk_buff *skb)
 	if (err)
 		pxe_stat_inc(tx->link->pn, PXE_STAT_TX_ERRORS);
 	return err;
+}
+
+int pxe_tx_send(const struct pxe_tx *tx, struct sk_buff *skb)
+{
+	unsigned int ulen = skb->len + sizeof(struct udphdr);
+	struct udphdr *uh;
+
+	uh = skb_push(skb, sizeof(*uh));
+	skb_reset_transport_header(skb);
+	uh->source = tx->sport;
+	uh->dest = tx->dport;
+	uh->len = htons(ulen);
+	uh->check = 0;
+
+	if (tx->v6)
+		push_ipv6(tx, skb, IPPROTO_UDP, PXE_TX_HOP_LIMIT);
+	else
+		push_ipv4(tx, skb);
+
+	tx_checksum(tx, skb, uh, ulen);
+	return tx_frame(tx, skb);
+}
+
+/* Neighbor Discovery: hop limit 255, or receivers drop it (RFC 4861 6.1). */
+#define PXE_TX_ND_HOP_LIMIT	255
+
+int pxe_tx_icmp6(const struct pxe_tx *tx, const void *msg, unsigned int len)
+{
+	struct sk_buff *skb;
+	__sum16 *check;
+	u8 *payload;
+
+	if (WARN_ON_ONCE(!tx->v6 || len < 4))
+		return -EINVAL;
+	skb = pxe_tx_alloc(tx, len, &payload);
+	if (!skb)
+		return -ENOMEM;
+	memcpy(payload, msg, len);
+	skb_reset_transport_header(skb);
+	check = (__sum16 *)(payload + 2);
+	*check = 0;
+	*check = csum_ipv6_magic(&tx->saddr6, &tx->daddr6, len, IPPROTO_ICMPV6,
+				 csum_partial(payload, len, 0));
+	skb->ip_summed = CHECKSUM_NONE;
+	push_ipv6(tx, skb, IPPROTO_ICMPV6, PXE_TX_ND_HOP_LIMIT);
+	return tx_frame(tx, skb);
 }
 
 int pxe_tx_udp(const struct pxe_tx *tx, const void *data, unsigned int len)

@@ -302,6 +302,9 @@ extern unsigned long jiffies;
 #define time_after(a, b)	((long)((b) - (a)) < 0)
 #define time_before(a, b)	time_after(b, a)
 
+/* A link's RA timer (ra.c is not part of the DHCP server fuzzed here). */
+struct timer_list { unsigned long expires; };
+
 struct work_struct { void (*func)(struct work_struct *work); };
 struct delayed_work {
 	struct work_struct work;
