@@ -99,15 +99,16 @@ int pxe_link_add(struct pxe_net *pn, struct net_device *dev, __be32 server,
 	link->hook.dev = dev;
 	link->hook.priv = link;
 
+	if (ra)
+		pxe_ra_start(link);
 	err = nf_register_net_hook(pn->net, &link->hook);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "cannot attach the ingress hook to this device");
+		pxe_ra_stop(link);
 		link_free_rcu(&link->rcu);
 		return err;
 	}
 	list_add_tail_rcu(&link->node, &pn->links);
-	if (ra)
-		pxe_ra_start(link);
 	pn->gen++;
 	pxe_netlink_notify_link(link, PXE_CMD_LINK_ADD_NTF);
 	return 0;

@@ -98,25 +98,43 @@ static void ra_send(struct pxe_link *link)
 		pxe_stat_inc(link->pn, PXE_STAT_RA_TX);
 }
 
-/* Sends unless a multicast RA left less than RA_MIN_DELAY ago. */
-static void ra_send_limited(struct pxe_link *link)
+/*
+ * Sends now unless a multicast RA left less than RA_MIN_DELAY ago; then the
+ * timer sends the next one when RA_MIN_DELAY is up (RFC 4861 6.2.6), so a
+ * solicitation in that window is still answered.
+ */
+static bool ra_send_limited(struct pxe_link *link)
 {
 	unsigned long last = READ_ONCE(link->ra_last);
 
-	if (time_before(jiffies, last + RA_MIN_DELAY) ||
-	    cmpxchg(&link->ra_last, last, jiffies) != last)
-		return;
+	if (time_before(jiffies, last + RA_MIN_DELAY)) {
+		timer_reduce(&link->ra_timer, last + RA_MIN_DELAY);
+		return false;
+	}
+	/* Another CPU sent one just now. */
+	if (cmpxchg(&link->ra_last, last, jiffies) != last)
+		return false;
 	ra_send(link);
+	return true;
 }
 
 static void ra_timer(struct timer_list *t)
 {
 	struct pxe_link *link = from_timer(link, t, ra_timer);
 	unsigned long next;
+	bool sent;
 
 	rcu_read_lock();
-	ra_send_limited(link);
+	sent = ra_send_limited(link);
 	rcu_read_unlock();
+	if (!sent) {
+		/* Early for an answer that waits, or raced by one: again
+		 * when RA_MIN_DELAY after the last one is up.
+		 */
+		mod_timer(&link->ra_timer,
+			  READ_ONCE(link->ra_last) + RA_MIN_DELAY);
+		return;
+	}
 	if (link->ra_initial) {
 		link->ra_initial--;
 		next = RA_INITIAL_INTERVAL;
@@ -127,6 +145,7 @@ static void ra_timer(struct timer_list *t)
 	mod_timer(&link->ra_timer, jiffies + next);
 }
 
+/* Before the link's hook is registered: a solicitation may come at once. */
 void pxe_ra_start(struct pxe_link *link)
 {
 	link->ra_initial = RA_INITIAL_COUNT - 1;
@@ -135,7 +154,7 @@ void pxe_ra_start(struct pxe_link *link)
 	mod_timer(&link->ra_timer, jiffies + HZ);
 }
 
-/* Process context, the link off its list and its hook gone. */
+/* Process context, the link's hook gone (or never registered). */
 void pxe_ra_stop(struct pxe_link *link)
 {
 	if (link->ra)
@@ -157,5 +176,5 @@ void pxe_ra_rcv_rs(struct pxe_link *link, const u8 *msg, unsigned int len,
 		return;
 	}
 	pxe_stat_inc(link->pn, PXE_STAT_RS_RX);
-	ra_send_limited(link);
+	ra_send_limited(link);	/* or the timer answers it */
 }

@@ -90,7 +90,8 @@ expect_eq "autonomous" No "$(field 'Autonomous address conf.')"
 expect_eq "valid" 86400 "$(field 'Valid time')"
 expect_eq "preferred" 14400 "$(field 'Pref. time')"
 expect_eq "mtu" "1500 bytes" "$(field 'MTU')"
-expect_eq "source link-layer address" "$srv_mac" "$(field 'Source link-layer address')"
+# (rdisc6 prints it in capitals.)
+expect_eq "source link-layer address" "${srv_mac^^}" "$(field 'Source link-layer address')"
 
 behaviour solicitation_is_counted_and_answered
 rs_before=$(stat_of "$ns1" rs_rx)
@@ -100,8 +101,19 @@ solicit >"$WORK/rdisc6.out" 2>&1
 expect_eq "rs_rx" $((rs_before + 1)) "$(stat_of "$ns1" rs_rx)"
 [ "$(stat_of "$ns1" ra_tx)" -gt "$ra_before" ]
 
+behaviour solicitation_within_3s_is_answered_when_they_are_up
+# An RA just left: the next solicitation's answer waits for the 3 s
+# between multicast RAs to pass, and comes then (one try of 4.5 s).
+before=$(stat_of "$ns1" ra_tx)
+n2 timeout 20 rdisc6 -1 -w 4500 -r 1 cli0 >"$WORK/rdisc6.out" 2>&1 ||
+	{ sed 's/^/#   /' "$WORK/rdisc6.out"; false; }
+expect_eq "ra_tx" $((before + 1)) "$(stat_of "$ns1" ra_tx)"
+
 behaviour linux_client_learns_the_on_link_route_and_no_default
-wait_until 20 sh -c "ip -n '$ns2' -6 route show fd00:1::/64 | grep -q 'proto ra'"
+# The kernel's route for an RA's on-link prefix: proto kernel, with the
+# prefix's valid time as its expiry (a manual one has none).
+wait_until 20 sh -c "ip -n '$ns2' -6 route show fd00:1::/64 dev cli0 | grep -q expires" ||
+	{ ip -n "$ns2" -6 route | sed 's/^/#   /'; false; }
 expect_eq "default route" "" "$(ip -n "$ns2" -6 route show default)"
 
 behaviour broken_solicitations_are_counted_not_answered
