@@ -220,8 +220,8 @@ static bool is_all_routers(const struct in6_addr *addr)
  * RFC 4861 6.1.1: hop limit 255, a valid ICMPv6 checksum; a multicast
  * source is nobody's.  Longer than RS_MAX_LEN: counted, not answered.
  */
-static void hook_rs(struct pxe_link *link, struct sk_buff *skb,
-		    const struct ipv6hdr *ip6h)
+static noinline void hook_rs(struct pxe_link *link, struct sk_buff *skb,
+			     const struct ipv6hdr *ip6h)
 {
 	u8 buf[RS_MAX_LEN];
 	unsigned int plen = ntohs(ip6h->payload_len);
@@ -229,12 +229,12 @@ static void hook_rs(struct pxe_link *link, struct sk_buff *skb,
 	u8 type_buf;
 	const u8 *type;
 
-	if (ip6h->hop_limit != 255 || ipv6_addr_is_multicast(&ip6h->saddr) ||
+	/* The type first: the address lookup is for solicitations only. */
+	type = skb_header_pointer(skb, sizeof(*ip6h), 1, &type_buf);
+	if (!type || *type != NDP_ROUTER_SOLICIT ||
+	    ip6h->hop_limit != 255 || ipv6_addr_is_multicast(&ip6h->saddr) ||
 	    !(is_all_routers(&ip6h->daddr) ||
 	      ipv6_chk_addr(dev_net(link->dev), &ip6h->daddr, link->dev, 1)))
-		return;
-	type = skb_header_pointer(skb, sizeof(*ip6h), 1, &type_buf);
-	if (!type || *type != NDP_ROUTER_SOLICIT)
 		return;
 	if (!plen || sizeof(*ip6h) + plen > skb->len || plen > sizeof(buf) ||
 	    csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, plen, IPPROTO_ICMPV6,

@@ -13,10 +13,14 @@
  *
  * Sent from the device's link-local address to ff02::1 with hop limit 255:
  * the first three 4 s apart, then every 20 to 60 s (RFC 4861 6.2.4 and
- * 6.2.1 with a boot segment's shorter intervals), and in answer to a
- * Router Solicitation, at most one every 3 s (MIN_DELAY_BETWEEN_RAS).  A
- * link without an IPv6 pool sends none.  Everything here runs in softirq,
- * from the link's timer or its ingress hook.
+ * 6.2.1 with a boot segment's shorter intervals).  A Router Solicitation
+ * brings the next one forward to within 0.5 s (MAX_RA_DELAY_TIME), but
+ * never to less than 3 s after the last (MIN_DELAY_BETWEEN_RAS, 6.2.6):
+ * the link's timer is the only sender.  A link without an IPv6 pool whose
+ * prefix is on the device sends none, and tries again 4 s later.  The link
+ * joins ff02::2 while it sends RAs: a NIC's multicast filter passes
+ * solicitations only to a host that has.  Everything but start and stop
+ * runs in softirq, from the timer or the ingress hook.
  */
 #include <linux/etherdevice.h>
 #include <linux/random.h>
@@ -32,9 +36,10 @@
 #define RA_MIN_INTERVAL		(20 * HZ)
 #define RA_MAX_INTERVAL		(60 * HZ)
 #define RA_MIN_DELAY		(3 * HZ)	/* between multicast RAs */
+#define RA_MAX_DELAY		(HZ / 2)	/* an answer's random delay */
 #define RA_PREFIX_VALID		86400		/* seconds */
 #define RA_PREFIX_PREFERRED	14400
-#define RA_HOP_LIMIT		64		/* what clients should use */
+#define RA_HOP_LIMIT		0		/* clients keep their own */
 #define RA_MAX_LEN		(NDP_RA_LEN + 16 + 32 * NDP_RA_PREFIX_MAX)
 
 static const struct in6_addr all_nodes = {
@@ -43,7 +48,21 @@ static const struct in6_addr all_nodes = {
 
 static const u8 all_nodes_mac[ETH_ALEN] = { 0x33, 0x33, 0, 0, 0, 0x01 };
 
-/* The link's IPv6 pools as prefixes; false when it has none. */
+/* Whether @ra already has the /64 of @addr. */
+static bool ra_has_prefix(const struct ndp_ra *ra, const struct in6_addr *addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < ra->n_prefix; i++)
+		if (!memcmp(ra->prefix[i].prefix, addr, 8))
+			return true;
+	return false;
+}
+
+/*
+ * The /64s of the link's IPv6 pools that are on the device (a pool for a
+ * relayed segment is not: its clients are elsewhere); false when none is.
+ */
 static bool ra_prefixes(const struct pxe_link *link, struct ndp_ra *ra)
 {
 	struct pxe_pool *pool;
@@ -52,7 +71,9 @@ static bool ra_prefixes(const struct pxe_link *link, struct ndp_ra *ra)
 		struct ndp_prefix *p;
 
 		if (!pool->v6 || pool->link != link ||
-		    ra->n_prefix == NDP_RA_PREFIX_MAX)
+		    ra->n_prefix == NDP_RA_PREFIX_MAX ||
+		    ra_has_prefix(ra, &pool->start6) ||
+		    !ipv6_chk_prefix(&pool->start6, link->dev))
 			continue;
 		p = &ra->prefix[ra->n_prefix++];
 		memcpy(p->prefix, &pool->start6, 8);
@@ -64,8 +85,8 @@ static bool ra_prefixes(const struct pxe_link *link, struct ndp_ra *ra)
 	return ra->n_prefix;
 }
 
-/* One RA to ff02::1, under RCU; counted when it left. */
-static void ra_send(struct pxe_link *link)
+/* One RA to ff02::1, under RCU; whether it left (counted then). */
+static bool ra_send(struct pxe_link *link)
 {
 	struct net_device *dev = link->dev;
 	struct ndp_ra ra = {
@@ -84,63 +105,40 @@ static void ra_send(struct pxe_link *link)
 	int len;
 
 	if (!ra_prefixes(link, &ra))
-		return;
+		return false;
 	/* RFC 4861 6.1.2: an RA comes from a link-local address. */
 	if (ipv6_dev_get_saddr(dev_net(dev), dev, &all_nodes, 0, &tx.saddr6) ||
 	    !(ipv6_addr_type(&tx.saddr6) & IPV6_ADDR_LINKLOCAL)) {
 		pxe_stat_inc(link->pn, PXE_STAT_RA_NO_ADDRESS);
-		return;
+		return false;
 	}
 	len = ndp_build_ra(&ra, buf, sizeof(buf));
-	if (WARN_ON_ONCE(len < 0))
-		return;
-	if (!pxe_tx_icmp6(&tx, buf, len))
-		pxe_stat_inc(link->pn, PXE_STAT_RA_TX);
-}
-
-/*
- * Sends now unless a multicast RA left less than RA_MIN_DELAY ago; then the
- * timer sends the next one when RA_MIN_DELAY is up (RFC 4861 6.2.6), so a
- * solicitation in that window is still answered.
- */
-static bool ra_send_limited(struct pxe_link *link)
-{
-	unsigned long last = READ_ONCE(link->ra_last);
-
-	if (time_before(jiffies, last + RA_MIN_DELAY)) {
-		timer_reduce(&link->ra_timer, last + RA_MIN_DELAY);
+	if (WARN_ON_ONCE(len < 0) || pxe_tx_icmp6(&tx, buf, len))
 		return false;
-	}
-	/* Another CPU sent one just now. */
-	if (cmpxchg(&link->ra_last, last, jiffies) != last)
-		return false;
-	ra_send(link);
+	pxe_stat_inc(link->pn, PXE_STAT_RA_TX);
 	return true;
 }
 
 static void ra_timer(struct timer_list *t)
 {
 	struct pxe_link *link = from_timer(link, t, ra_timer);
-	unsigned long next;
+	unsigned long next = RA_INITIAL_INTERVAL;
 	bool sent;
 
 	rcu_read_lock();
-	sent = ra_send_limited(link);
+	sent = ra_send(link);
 	rcu_read_unlock();
-	if (!sent) {
-		/* Early for an answer that waits, or raced by one: again
-		 * when RA_MIN_DELAY after the last one is up.
-		 */
-		mod_timer(&link->ra_timer,
-			  READ_ONCE(link->ra_last) + RA_MIN_DELAY);
-		return;
-	}
-	if (link->ra_initial) {
-		link->ra_initial--;
-		next = RA_INITIAL_INTERVAL;
-	} else {
-		next = RA_MIN_INTERVAL +
-		       get_random_u32_below(RA_MAX_INTERVAL - RA_MIN_INTERVAL);
+	/* Nothing sent (no prefix, no link-local address yet): the fast
+	 * ones are still to come, 4 s from now.
+	 */
+	if (sent) {
+		WRITE_ONCE(link->ra_last, jiffies);
+		if (link->ra_initial)
+			link->ra_initial--;
+		else
+			next = RA_MIN_INTERVAL +
+			       get_random_u32_below(RA_MAX_INTERVAL -
+						    RA_MIN_INTERVAL);
 	}
 	mod_timer(&link->ra_timer, jiffies + next);
 }
@@ -152,23 +150,30 @@ void pxe_ra_start(struct pxe_link *link)
 	link->ra_last = jiffies - RA_MIN_DELAY;
 	timer_setup(&link->ra_timer, ra_timer, 0);
 	mod_timer(&link->ra_timer, jiffies + HZ);
+	/* RTNL held.  Without IPv6 on the device, solicitations wait for
+	 * the periodic RAs.
+	 */
+	ipv6_dev_mc_inc(link->dev, &in6addr_linklocal_allrouters);
 }
 
 /* Process context, the link's hook gone (or never registered). */
 void pxe_ra_stop(struct pxe_link *link)
 {
-	if (link->ra)
-		timer_shutdown_sync(&link->ra_timer);
+	if (!link->ra)
+		return;
+	timer_shutdown_sync(&link->ra_timer);
+	ipv6_dev_mc_dec(link->dev, &in6addr_linklocal_allrouters);
 }
 
 /*
  * A Router Solicitation of @len bytes at @msg, its IPv6 header checked by
- * the hook (hop limit 255, lengths, checksum): answered by the next RA,
- * sent at once unless one left in the last 3 s.  Softirq, under RCU.
+ * the hook (hop limit 255, lengths, checksum): the next RA comes within
+ * RA_MAX_DELAY, or RA_MIN_DELAY after the last.  Softirq, under RCU.
  */
 void pxe_ra_rcv_rs(struct pxe_link *link, const u8 *msg, unsigned int len,
 		   bool from_unspecified)
 {
+	unsigned long at = READ_ONCE(link->ra_last) + RA_MIN_DELAY;
 	struct ndp_rs rs;
 
 	if (ndp_parse_rs(msg, len, from_unspecified, &rs)) {
@@ -176,5 +181,8 @@ void pxe_ra_rcv_rs(struct pxe_link *link, const u8 *msg, unsigned int len,
 		return;
 	}
 	pxe_stat_inc(link->pn, PXE_STAT_RS_RX);
-	ra_send_limited(link);	/* or the timer answers it */
+	if (time_before(at, jiffies))
+		at = jiffies;
+	/* Lockless when the timer is already due sooner. */
+	timer_reduce(&link->ra_timer, at + get_random_u32_below(RA_MAX_DELAY));
 }
