@@ -132,9 +132,11 @@ def stats_dict(stats):
 
 
 def client_addresses6(mac, leases, events):
-    """The IPv6 addresses the client's firmware and iPXE leased: each has
-    its own DUID or IAID, so each its own lease, all bound in POOL6; and
-    no IPv4 lease at all."""
+    """The IPv6 addresses the client's firmware and iPXE were given (the
+    monitor's lease-ack events): each has its own DUID or IAID, so each
+    its own lease.  EDK2 releases its own before it starts the program it
+    loaded; what is left in the table is bound in POOL6, and there is no
+    IPv4 lease at all."""
     mine = [l for l in leases if l.get('mac', '').lower() == mac]
     v6 = [l for l in mine if l.get('ip6')]
     if len(v6) != len(mine):
@@ -152,7 +154,10 @@ def client_addresses6(mac, leases, events):
             e.get('mac', '').lower() == mac and e.get('addr6')]
     if not acks:
         bad('no lease-ack event with an IPv6 address for %s' % mac)
-    return {str(ipaddress.ip_address(l['ip6'])) for l in v6}
+    for e in events:
+        if e.get('event') == 'lease-release' and e.get('mac', '').lower() == mac:
+            note('released %s (iaid %s)' % (e.get('addr6') or e.get('addr'), e.get('iaid')))
+    return {str(ipaddress.ip_address(e['addr6'])) for e in acks}
 
 
 def client_address(case, mac, leases, events, work):
@@ -214,7 +219,7 @@ def check_transfers(case, addr, events, images):
             except ValueError:
                 pass
             if client not in addr:
-                bad('%s went to %s, the client has %s' % (name, client, sorted(addr)))
+                bad('%s went to %s, the client was given %s' % (name, client, sorted(addr)))
         elif addr and client != addr:
             bad('%s went to %s, the client is %s' % (name, client, addr))
         secs = e.get('duration_ns', 0) / 1e9
@@ -285,6 +290,21 @@ def check_drops(case, stats):
             bad('%s = %d' % (name, stats[name]))
 
 
+def check_ra(case, stats):
+    """An IPv6 case's Router Advertisements come from the module (`link add
+    ... ra`): it sent some, and the client's solicitations reached it
+    through a real NIC (the link joined ff02::2)."""
+    if case not in IPV6_CASES:
+        return
+    note('ra_tx %d, rs_rx %d, rs_drop_malformed %d' % (
+        stats.get('ra_tx', 0), stats.get('rs_rx', 0), stats.get('rs_drop_malformed', 0)))
+    for name in ('ra_tx', 'rs_rx'):
+        if not stats.get(name):
+            bad('%s = %d' % (name, stats.get(name, 0)))
+    if stats.get('rs_drop_malformed'):
+        bad('rs_drop_malformed = %d' % stats['rs_drop_malformed'])
+
+
 def finish(case):
     return FINISH.get(case, 'PXE-BOOT-OK %s' % case)
 
@@ -316,6 +336,7 @@ def main():
     check_http(case, mac, addr, events, work)
     check_misses(case, mac, events, stats)
     check_drops(case, stats)
+    check_ra(case, stats)
     return 1 if problems else 0
 
 
