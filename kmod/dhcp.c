@@ -312,7 +312,7 @@ static void handle_discover(struct dhcp_ctx *ctx)
 		if (pool_serves(pool, ctx) &&
 		    pxe_lease_client_has(pool, &ctx->cid))
 			goto offer;
-	host = pxe_host_by_mac(ctx->dn, ctx->req.chaddr);
+	host = pxe_host4_by_mac(ctx->dn, ctx->req.chaddr);
 	if (host) {
 		list_for_each_entry_rcu(pool, &ctx->dn->pools, node)
 			if (pool_serves(pool, ctx) &&

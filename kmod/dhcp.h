@@ -102,11 +102,16 @@ struct pxe_pool {
 	struct list_head leases;
 };
 
+/*
+ * A reservation: an IPv4 address, an IPv6 one, or both (0 and :: when
+ * absent; only a present one is hashed by address).
+ */
 struct pxe_host {
-	struct hlist_node by_mac, by_addr;	/* RCU */
+	struct hlist_node by_mac, by_addr, by_addr6;	/* RCU */
 	struct rcu_head rcu;
 	u8 mac[ETH_ALEN];
 	__be32 addr;
+	struct in6_addr addr6;
 	char name[PXE_NAME_MAX];
 };
 
@@ -138,6 +143,7 @@ struct pxe_dhcp_net {
 	struct list_head pools;
 	struct hlist_head hosts_by_mac[1 << PXE_HOST_HASH_BITS];
 	struct hlist_head hosts_by_addr[1 << PXE_HOST_HASH_BITS];
+	struct hlist_head hosts_by_addr6[1 << PXE_HOST_HASH_BITS];
 	hsiphash_key_t host_key;
 	atomic_t lease_gen;
 	struct pxe_boot_table __rcu *boot;
@@ -206,13 +212,21 @@ bool pxe_pool_addr_free_for(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 			    __be32 addr, const u8 *mac, __be32 server);
 bool pxe_pool_pick(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 		   const u8 *mac, __be32 server, __be32 *addr);
-bool pxe_pool_pick6(struct pxe_pool *pool, struct in6_addr *addr);
+bool pxe_pool_addr6_free_for(struct pxe_pool *pool,
+			     const struct in6_addr *addr,
+			     const struct pxe_host *host);
+bool pxe_pool_pick6(struct pxe_pool *pool, const struct pxe_host *host,
+		    struct in6_addr *addr);
 
 /* host.c */
 void pxe_host_net_init(struct pxe_dhcp_net *dn);
 void pxe_host_net_exit(struct pxe_dhcp_net *dn);
 const struct pxe_host *pxe_host_by_mac(struct pxe_dhcp_net *dn, const u8 *mac);
 const struct pxe_host *pxe_host_by_addr(struct pxe_dhcp_net *dn, __be32 addr);
+const struct pxe_host *pxe_host4_by_mac(struct pxe_dhcp_net *dn, const u8 *mac);
+const struct pxe_host *pxe_host6_by_mac(struct pxe_dhcp_net *dn, const u8 *mac);
+const struct pxe_host *pxe_host_by_addr6(struct pxe_dhcp_net *dn,
+					 const struct in6_addr *addr);
 
 /* lease.c */
 int pxe_lease_net_init(struct pxe_dhcp_net *dn);
@@ -240,8 +254,14 @@ void pxe_lease_notify(struct pxe_net *pn, u8 event, const u8 *mac,
  * DHCPv6 leases (lease.c), keyed by IAID + DUID (struct pxe_client_id).
  * Softirq, under RCU; each takes the pool's lock.
  *
- * pxe_lease6_offer(): the client's lease, else @wanted when free, else any
- * free address, held for 60 s.  0, -ENOSPC or -ENOMEM.
+ * @host is the client's reservation with an IPv6 address, or NULL (no
+ * MAC known, or none reserved).  Its address, when in the pool's /64 and
+ * nobody's lease, wins over the client's lease on another address (the
+ * lease moves) and over @wanted; no other client gets it.
+ *
+ * pxe_lease6_offer(): the client's lease, else its reservation, else
+ * @wanted when free, else any free address, held for 60 s.  0, -ENOSPC
+ * or -ENOMEM.
  * pxe_lease6_bind(): the client's lease bound for the pool's lease time;
  * without one, with @may_create, a new one as pxe_lease6_offer() picks
  * it.  0, -ENOENT (no lease), -ENOSPC or -ENOMEM.
@@ -249,11 +269,12 @@ void pxe_lease_notify(struct pxe_net *pn, u8 event, const u8 *mac,
  * freed, or held back from everyone on a Decline.
  */
 int pxe_lease6_offer(struct pxe_pool *pool, const struct pxe_client_id *cid,
-		     const u8 *mac, const struct in6_addr *wanted,
-		     struct in6_addr *addr);
+		     const u8 *mac, const struct pxe_host *host,
+		     const struct in6_addr *wanted, struct in6_addr *addr);
 int pxe_lease6_bind(struct pxe_pool *pool, const struct pxe_client_id *cid,
-		    const u8 *mac, const struct in6_addr *wanted,
-		    bool may_create, struct in6_addr *addr);
+		    const u8 *mac, const struct pxe_host *host,
+		    const struct in6_addr *wanted, bool may_create,
+		    struct in6_addr *addr);
 bool pxe_lease6_drop(struct pxe_pool *pool, const struct pxe_client_id *cid,
 		     const struct in6_addr *addr, bool decline);
 void pxe_lease6_notify(struct pxe_net *pn, u8 event, const u8 *mac,

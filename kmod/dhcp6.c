@@ -27,6 +27,8 @@ struct dhcp6_ctx {
 	struct dhcp6_request req;
 	struct pxe_client_id cid;	/* IAID + DUID: the IA's lease */
 	const u8 *mac;			/* what the lease records */
+	bool mac_known;			/* else mac is all zeros */
+	const struct pxe_host *host;	/* the MAC's IPv6 reservation */
 	u8 duid[DHCP6_DUID_LL_LEN];	/* the server's */
 	struct in6_addr link_addr;	/* relayed: the client's link */
 	struct in6_addr wanted;		/* the IA Address the client sent */
@@ -118,8 +120,7 @@ static void reply_boot(struct dhcp6_ctx *ctx, struct dhcp6_reply *r,
 	if (!wants_boot(&ctx->req))
 		return;
 	/* ctx->mac, but none rather than zeros when it is not known. */
-	pxe_boot_query6(&q, &ctx->req, ctx->req.relay_depth && !ctx->req.has_mac ?
-				       NULL : ctx->mac);
+	pxe_boot_query6(&q, &ctx->req, ctx->mac_known ? ctx->mac : NULL);
 	rule = pxe_boot_match(ctx->dn, &q, pool);
 	if (!rule)
 		return;
@@ -244,17 +245,29 @@ static void notify(struct dhcp6_ctx *ctx, u8 event,
 
 /* ---- leases ----------------------------------------------------------- */
 
+static int ia_lease_in(struct dhcp6_ctx *ctx, struct pxe_pool *pool,
+		       bool bind, bool may_create, struct in6_addr *addr)
+{
+	const struct in6_addr *wanted = ctx->req.ia_na.has_addr ?
+					&ctx->wanted : NULL;
+
+	if (!bind)
+		return pxe_lease6_offer(pool, &ctx->cid, ctx->mac, ctx->host,
+					wanted, addr);
+	return pxe_lease6_bind(pool, &ctx->cid, ctx->mac, ctx->host, wanted,
+			       may_create, addr);
+}
+
 /*
  * The IA's lease: in the pool that holds it, else (@may_create) in the
- * first serving pool with room.  An offer when !@bind.  Returns 0,
- * -ENODEV (no pool serves the client), -ENOENT (no lease and not
- * @may_create), -ENOSPC or -ENOMEM.
+ * serving pool of the client's reservation, else in the first serving
+ * pool with room.  An offer when !@bind.  Returns 0, -ENODEV (no pool
+ * serves the client), -ENOENT (no lease and not @may_create), -ENOSPC or
+ * -ENOMEM.
  */
 static int ia_lease(struct dhcp6_ctx *ctx, bool bind, bool may_create,
 		    struct pxe_pool **poolp, struct in6_addr *addr)
 {
-	const struct in6_addr *wanted = ctx->req.ia_na.has_addr ?
-					&ctx->wanted : NULL;
 	struct pxe_pool *pool;
 	int err = -ENODEV;
 
@@ -263,11 +276,18 @@ static int ia_lease(struct dhcp6_ctx *ctx, bool bind, bool may_create,
 		    !pxe_lease_client_has(pool, &ctx->cid))
 			continue;
 		*poolp = pool;
-		if (!bind)
-			return pxe_lease6_offer(pool, &ctx->cid, ctx->mac,
-						wanted, addr);
-		return pxe_lease6_bind(pool, &ctx->cid, ctx->mac, wanted,
-				       may_create, addr);
+		return ia_lease_in(ctx, pool, bind, may_create, addr);
+	}
+	if (ctx->host && may_create) {
+		list_for_each_entry_rcu(pool, &ctx->dn->pools, node) {
+			if (!pool_serves(pool, ctx) ||
+			    !pxe_in_prefix6(pool, &ctx->host->addr6))
+				continue;
+			*poolp = pool;
+			err = ia_lease_in(ctx, pool, bind, true, addr);
+			if (err != -ENOSPC)
+				return err;
+		}
 	}
 	list_for_each_entry_rcu(pool, &ctx->dn->pools, node) {
 		if (!pool_serves(pool, ctx))
@@ -275,10 +295,7 @@ static int ia_lease(struct dhcp6_ctx *ctx, bool bind, bool may_create,
 		*poolp = pool;
 		if (!may_create)
 			return -ENOENT;
-		err = bind ? pxe_lease6_bind(pool, &ctx->cid, ctx->mac, wanted,
-					     true, addr) :
-			     pxe_lease6_offer(pool, &ctx->cid, ctx->mac, wanted,
-					      addr);
+		err = ia_lease_in(ctx, pool, bind, true, addr);
 		if (err != -ENOSPC)
 			break;
 	}
@@ -479,9 +496,33 @@ static bool server_id_is_ours(const struct dhcp6_ctx *ctx)
 			     !memcmp(id->data, ctx->duid, id->len));
 }
 
-static bool dhcp6_rcv(struct dhcp6_ctx *ctx)
+/*
+ * The client's MAC: the Ethernet source on its own link; through relays,
+ * the one the relay on its link saw (option 79), else its DUID's.  Its
+ * IPv6 reservation applies only when it is known, whatever the DUID.
+ */
+static void client_mac(struct dhcp6_ctx *ctx)
 {
 	static const u8 no_mac[ETH_ALEN];
+	const struct dhcp6_request *req = &ctx->req;
+
+	ctx->mac_known = true;
+	if (!req->relay_depth)
+		ctx->mac = ctx->rx->src_mac;
+	else if (req->relay.has_client_mac)
+		ctx->mac = req->relay.client_mac;
+	else if (req->has_mac)
+		ctx->mac = req->mac;
+	else
+		ctx->mac_known = false;
+	if (!ctx->mac_known)
+		ctx->mac = no_mac;
+	else
+		ctx->host = pxe_host6_by_mac(ctx->dn, ctx->mac);
+}
+
+static bool dhcp6_rcv(struct dhcp6_ctx *ctx)
+{
 	const struct pxe_rx *rx = ctx->rx;
 	struct dhcp6_request *req = &ctx->req;
 	u8 type;
@@ -512,14 +553,7 @@ static bool dhcp6_rcv(struct dhcp6_ctx *ctx)
 	}
 	memcpy(&ctx->link_addr, req->relay.link_address,
 	       sizeof(ctx->link_addr));
-	/*
-	 * The Ethernet source is the client's own MAC only on its link;
-	 * through a relay, the DUID's when it has one.
-	 */
-	if (!req->relay_depth)
-		ctx->mac = rx->src_mac;
-	else
-		ctx->mac = req->has_mac ? req->mac : no_mac;
+	client_mac(ctx);
 	ia_id_init(ctx);
 	dispatch(ctx);
 	return true;

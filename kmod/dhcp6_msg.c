@@ -78,10 +78,14 @@ static int check_options(const u8 *p, size_t len)
 
 /* --- relay messages --- */
 
-/* One Relay-Forw: its header, the interface-id, the message it carries. */
+/*
+ * One Relay-Forw: its header, the interface-id, the client's link-layer
+ * address, the message it carries.
+ */
 struct relay_level {
 	const u8 *hdr;
 	struct dhcp6_bytes interface_id;
+	struct dhcp6_bytes client_lladdr;
 	const u8 *inner;
 	size_t inner_len;
 };
@@ -108,6 +112,8 @@ static int parse_relay_level(const u8 *msg, size_t len, struct relay_level *lvl)
 	lvl->hdr = msg;
 	lvl->interface_id.data = NULL;
 	lvl->interface_id.len = 0;
+	lvl->client_lladdr.data = NULL;
+	lvl->client_lladdr.len = 0;
 
 	walk_init(&w, msg + DHCP6_RELAY_HDR_LEN, len - DHCP6_RELAY_HDR_LEN);
 	while ((ret = next_option(&w, &o)) > 0) {
@@ -115,6 +121,9 @@ static int parse_relay_level(const u8 *msg, size_t len, struct relay_level *lvl)
 			ret = take_once(&relay_msg, &o);
 		else if (o.code == DHCP6_OPT_INTERFACE_ID)
 			ret = take_once(&lvl->interface_id, &o);
+		else if (o.code == DHCP6_OPT_CLIENT_LINKLAYER_ADDR &&
+			 !lvl->client_lladdr.data)
+			ret = take_once(&lvl->client_lladdr, &o);
 		if (ret < 0)
 			return ret;
 	}
@@ -365,6 +374,13 @@ static void take_relay(struct dhcp6_relay *relay, const struct relay_level *lvl)
 	memcpy(relay->link_address, lvl->hdr + OFF_LINK, DHCP6_ADDR_LEN);
 	memcpy(relay->peer_address, lvl->hdr + OFF_PEER, DHCP6_ADDR_LEN);
 	relay->interface_id = lvl->interface_id;
+	/* Option 79: link-layer type, then the address; Ethernet only. */
+	relay->has_client_mac =
+		lvl->client_lladdr.len == 2 + ETHER_ADDR_LEN &&
+		get_unaligned_be16(lvl->client_lladdr.data) == HWTYPE_ETHER;
+	if (relay->has_client_mac)
+		memcpy(relay->client_mac, lvl->client_lladdr.data + 2,
+		       ETHER_ADDR_LEN);
 }
 
 int dhcp6_parse(const u8 *buf, size_t len, struct dhcp6_request *req)

@@ -72,6 +72,7 @@ enum dhcp6_option {
 	DHCP6_OPT_BOOTFILE_PARAM = 60,
 	DHCP6_OPT_CLIENT_ARCH = 61,
 	DHCP6_OPT_NII = 62,
+	DHCP6_OPT_CLIENT_LINKLAYER_ADDR = 79,
 };
 
 /* Status Code option values (RFC 8415 21.13). */
@@ -135,6 +136,9 @@ struct dhcp6_relay {
 	u8 link_address[DHCP6_ADDR_LEN];
 	u8 peer_address[DHCP6_ADDR_LEN];
 	struct dhcp6_bytes interface_id;	/* 18 */
+	/* 79 (RFC 6939), the first one, when of hardware type 1, 6 bytes */
+	bool has_client_mac;
+	u8 client_mac[6];
 };
 
 /*

@@ -196,7 +196,7 @@ int pxe_lease_offer(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 		    const struct pxe_client_id *cid, const u8 *mac,
 		    __be32 wanted, __be32 server, struct pxe_lease_info *info)
 {
-	const struct pxe_host *host = pxe_host_by_mac(dn, mac);
+	const struct pxe_host *host = pxe_host4_by_mac(dn, mac);
 	struct pxe_lease *l;
 	__be32 addr;
 	int err = 0;
@@ -250,7 +250,7 @@ enum pxe_bind pxe_lease_bind(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 			     const struct dhcp_bytes *hostname,
 			     struct pxe_lease_info *info)
 {
-	const struct pxe_host *host = pxe_host_by_mac(dn, mac);
+	const struct pxe_host *host = pxe_host4_by_mac(dn, mac);
 	bool reserved = host && host->addr == addr;
 	enum pxe_bind ret = PXE_BIND_ACK;
 	struct pxe_lease *l;
@@ -343,19 +343,41 @@ bool pxe_lease_drop(struct pxe_pool *pool, const struct pxe_client_id *cid,
 
 /* ---- DHCPv6 leases ---------------------------------------------------- */
 
-/* Under the pool's lock: a new lease at @wanted when free, else anywhere. */
+static struct pxe_lease *lease_by_addr6(struct pxe_pool *pool,
+					const struct in6_addr *addr)
+{
+	struct pxe_lease *l;
+
+	hlist_for_each_entry(l, &pool->by_addr[addr6_hash(pool, addr)], by_addr)
+		if (ipv6_addr_equal(&l->addr6, addr))
+			return l;
+	return NULL;
+}
+
+/* Under the pool's lock: @host's address, when in the pool and nobody's. */
+static bool reserved6_free(struct pxe_pool *pool, const struct pxe_host *host)
+{
+	return host && pxe_in_prefix6(pool, &host->addr6) &&
+	       !lease_by_addr6(pool, &host->addr6);
+}
+
+/*
+ * Under the pool's lock: a new lease at the client's reservation, else at
+ * @wanted when free, else anywhere.
+ */
 static struct pxe_lease *lease6_new(struct pxe_pool *pool,
 				    const struct pxe_client_id *cid,
-				    const u8 *mac, const struct in6_addr *wanted,
-				    int *err)
+				    const u8 *mac, const struct pxe_host *host,
+				    const struct in6_addr *wanted, int *err)
 {
 	struct pxe_lease *l;
 	struct in6_addr addr;
 
-	if (wanted && pxe_in_range6(pool, wanted) &&
-	    !test_bit(pxe_range_offset6(pool, wanted), pool->taken)) {
+	if (reserved6_free(pool, host)) {
+		addr = host->addr6;
+	} else if (wanted && pxe_pool_addr6_free_for(pool, wanted, host)) {
 		addr = *wanted;
-	} else if (!pxe_pool_pick6(pool, &addr)) {
+	} else if (!pxe_pool_pick6(pool, host, &addr)) {
 		*err = -ENOSPC;
 		return NULL;
 	}
@@ -369,17 +391,37 @@ static struct pxe_lease *lease6_new(struct pxe_pool *pool,
 	return l;
 }
 
+/*
+ * Under the pool's lock: the client's lease, or NULL when it has none or
+ * a reservation made since wins over the address it had (the old lease
+ * is freed: the caller makes a new one at the reservation).
+ */
+static struct pxe_lease *lease6_of(struct pxe_pool *pool,
+				   const struct pxe_client_id *cid,
+				   const struct pxe_host *host)
+{
+	struct pxe_lease *l = lease_by_client(pool, cid);
+
+	if (l && reserved6_free(pool, host) &&
+	    !ipv6_addr_equal(&l->addr6, &host->addr6)) {
+		lease_unlink(pool, l);
+		kfree(l);
+		return NULL;
+	}
+	return l;
+}
+
 int pxe_lease6_offer(struct pxe_pool *pool, const struct pxe_client_id *cid,
-		     const u8 *mac, const struct in6_addr *wanted,
-		     struct in6_addr *addr)
+		     const u8 *mac, const struct pxe_host *host,
+		     const struct in6_addr *wanted, struct in6_addr *addr)
 {
 	struct pxe_lease *l;
 	int err = 0;
 
 	spin_lock(&pool->lock);
-	l = lease_by_client(pool, cid);
+	l = lease6_of(pool, cid, host);
 	if (!l) {
-		l = lease6_new(pool, cid, mac, wanted, &err);
+		l = lease6_new(pool, cid, mac, host, wanted, &err);
 		if (!l)
 			goto unlock;
 		l->state = PXE_LEASE_OFFERED;
@@ -392,19 +434,27 @@ unlock:
 	return err;
 }
 
+/*
+ * A lease moved to the client's reservation is made anew even without
+ * @may_create: the client had a binding, a Renew gets the new address.
+ */
 int pxe_lease6_bind(struct pxe_pool *pool, const struct pxe_client_id *cid,
-		    const u8 *mac, const struct in6_addr *wanted,
-		    bool may_create, struct in6_addr *addr)
+		    const u8 *mac, const struct pxe_host *host,
+		    const struct in6_addr *wanted, bool may_create,
+		    struct in6_addr *addr)
 {
+	bool had = false;
 	struct pxe_lease *l;
 	int err = 0;
 
 	spin_lock(&pool->lock);
-	l = lease_by_client(pool, cid);
+	if (!may_create)
+		had = lease_by_client(pool, cid);
+	l = lease6_of(pool, cid, host);
 	if (!l) {
 		err = -ENOENT;
-		if (may_create)
-			l = lease6_new(pool, cid, mac, wanted, &err);
+		if (may_create || had)
+			l = lease6_new(pool, cid, mac, host, wanted, &err);
 		if (!l)
 			goto unlock;
 		err = 0;

@@ -22,7 +22,7 @@ static const struct netlink_range_validation pxe_a_limit_tftp_windowsize_range =
 };
 
 /* Global operation policy for pxe */
-const struct nla_policy pxe_nl_policy[PXE_A_LINK_RA + 1] = {
+const struct nla_policy pxe_nl_policy[PXE_A_HOST_ADDR6 + 1] = {
 	[PXE_A_IFINDEX] = { .type = NLA_U32, },
 	[PXE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[PXE_A_LINK_SERVER] = { .type = NLA_BE32, },
@@ -72,6 +72,7 @@ const struct nla_policy pxe_nl_policy[PXE_A_LINK_RA + 1] = {
 	[PXE_A_POOL_END6] = NLA_POLICY_EXACT_LEN(16),
 	[PXE_A_POOL_DNS6] = { .type = NLA_BINARY, .len = 64, },
 	[PXE_A_LINK_RA] = { .type = NLA_FLAG, },
+	[PXE_A_HOST_ADDR6] = NLA_POLICY_EXACT_LEN(16),
 };
 
 /* Ops table for pxe */

@@ -12,7 +12,7 @@
 #include <uapi/linux/pxe.h>
 
 /* Global operation policy for pxe */
-extern const struct nla_policy pxe_nl_policy[PXE_A_LINK_RA + 1];
+extern const struct nla_policy pxe_nl_policy[PXE_A_HOST_ADDR6 + 1];
 
 /* Ops table for pxe */
 extern const struct genl_small_ops pxe_nl_ops[26];

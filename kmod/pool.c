@@ -79,21 +79,40 @@ bool pxe_pool_pick(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 	return false;
 }
 
+/* An IPv6 address the allocator may give to the client of @host (or NULL). */
+bool pxe_pool_addr6_free_for(struct pxe_pool *pool,
+			     const struct in6_addr *addr,
+			     const struct pxe_host *host)
+{
+	const struct pxe_host *reserved;
+
+	if (!pxe_in_range6(pool, addr) ||
+	    test_bit(pxe_range_offset6(pool, addr), pool->taken))
+		return false;
+	reserved = pxe_host_by_addr6(pool->dn, addr);
+	return !reserved || reserved == host;
+}
+
 /*
- * IPv6: any clear offset.  No network or broadcast address to skip, and
- * no reservations yet (issue 14 brings them, by MAC).
+ * IPv6: a clear offset, from the rotating cursor on, wrapping once; no
+ * network or broadcast address to skip, only other clients' reservations.
  */
-bool pxe_pool_pick6(struct pxe_pool *pool, struct in6_addr *addr)
+bool pxe_pool_pick6(struct pxe_pool *pool, const struct pxe_host *host,
+		    struct in6_addr *addr)
 {
 	u32 off = pool->cursor;
 	bool wrapped = false;
 
-	if (!next_clear_offset(pool, &off, &wrapped))
-		return false;
-	*addr = pool->start6;
-	addr->s6_addr32[3] = htonl(ntohl(pool->start6.s6_addr32[3]) + off);
-	advance_cursor(pool, off);
-	return true;
+	for (; next_clear_offset(pool, &off, &wrapped); off++) {
+		*addr = pool->start6;
+		addr->s6_addr32[3] = htonl(ntohl(pool->start6.s6_addr32[3]) +
+					   off);
+		if (pxe_pool_addr6_free_for(pool, addr, host)) {
+			advance_cursor(pool, off);
+			return true;
+		}
+	}
+	return false;
 }
 
 /* ---- pools ------------------------------------------------------------ */

@@ -470,15 +470,26 @@ static __be32 config_addr(u8 last)
 	return last & 0x80 ? ip4(10, 9, 0, last & 15) : ip4(10, 0, 0, last & 31);
 }
 
+/*
+ * With 0x20 in @last, an IPv6 address too, in or off "lan6"'s range
+ * (fd00:1::10-17, or ::18-1f in its /64 but off the range), and then
+ * without 0x10 no IPv4 one.
+ */
 static void host_add(unsigned int client, u8 last)
 {
+	struct in6_addr addr6 = lan6_start;
 	struct request r;
 	u8 mac[ETH_ALEN];
 
 	req_init(&r);
 	client_mac(mac, client);
 	req_put(&r, PXE_A_HOST_MAC, mac, ETH_ALEN);
-	req_u32(&r, PXE_A_HOST_ADDR, config_addr(last));
+	if (!(last & 0x20) || last & 0x10)
+		req_u32(&r, PXE_A_HOST_ADDR, config_addr(last));
+	if (last & 0x20) {
+		addr6.s6_addr[15] = 0x10 + (last & 15);
+		req_put(&r, PXE_A_HOST_ADDR6, &addr6, 16);
+	}
 	if (last & 0x40)
 		req_str(&r, PXE_A_HOST_NAME, "host");
 	pxe_nl_host_new_doit(NULL, &r.info);
@@ -981,24 +992,31 @@ static u32 bits_taken(struct pxe_pool *pool)
 	return bits;
 }
 
-/* As below, for an IPv6 pool: every lease in the range, once. */
+/*
+ * As below, for an IPv6 pool: every lease in the /64, once; in the range
+ * unless at a reservation's address.
+ */
 static void check_pool6(struct pxe_pool *pool)
 {
 	struct pxe_lease *l;
-	u32 n = 0;
+	u32 n = 0, in_range = 0;
 
 	list_for_each_entry(l, &pool->leases, node) {
 		n++;
 		assert(l->state <= PXE_LEASE_DECLINED);
 		assert((l->state == PXE_LEASE_DECLINED) == !l->by_client.pprev);
 		assert(l->by_addr.pprev && *l->by_addr.pprev == &l->by_addr);
-		assert(pxe_in_range6(pool, &l->addr6));
-		assert(test_bit(pxe_range_offset6(pool, &l->addr6), pool->taken));
+		assert(pxe_in_prefix6(pool, &l->addr6));
+		if (pxe_in_range6(pool, &l->addr6)) {
+			in_range++;
+			assert(test_bit(pxe_range_offset6(pool, &l->addr6),
+					pool->taken));
+		}
 		assert(l->id_len > PXE_IAID_LEN);
 		check_later_leases(pool, l);
 	}
 	assert(n == pool->used);
-	assert(bits_taken(pool) == n);
+	assert(bits_taken(pool) == in_range);
 }
 
 static void check_pools(void)

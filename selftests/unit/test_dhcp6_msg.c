@@ -348,6 +348,81 @@ TEST(parse_relayed_twice_gives_the_relay_on_the_clients_link)
 	EXPECT_EQ(0x010203, req.xid);
 }
 
+/* Option 79 (RFC 6939): a DUID-UUID client's MAC, as its relay saw it. */
+#define UUID_SOLICIT_INNER \
+	DHCP6_SOLICIT, 0x04, 0x05, 0x06, \
+	OPT(1, 18), U16(4), 0x8d, 0x6a, 0x1c, 0x4e, 0x12, 0x0b, 0x4f, 0x3a, \
+		0x9e, 0x41, 0x7c, 0x50, 0x2d, 0x66, 0x01, 0x23, \
+	OPT(3, 12), U32(1), U32(0), U32(0)
+
+static const u8 relayed_lladdr[] = {
+	DHCP6_RELAY_FORW, 0, LINK_1, PEER_LL,
+	OPT(79, 8), U16(1), 0x02, 0x11, 0x22, 0x33, 0x44, 0x55,
+	OPT(9, 42), UUID_SOLICIT_INNER,
+};
+
+TEST(parse_relay_client_link_layer_address)
+{
+	static const u8 lladdr[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	struct dhcp6_request req;
+
+	ASSERT_EQ(0, parse_msg(relayed_lladdr, sizeof(relayed_lladdr), &req));
+	EXPECT_EQ(DHCP6_DUID_UUID, req.duid_type);
+	EXPECT_FALSE(req.has_mac);
+	EXPECT_TRUE(req.relay.has_client_mac);
+	EXPECT_EQ(0, memcmp(req.relay.client_mac, lladdr, 6));
+	/* Without option 79: none. */
+	ASSERT_EQ(0, parse_msg(relayed_solicit, sizeof(relayed_solicit), &req));
+	EXPECT_FALSE(req.relay.has_client_mac);
+}
+
+/* The relay on the client's link says it; an outer relay's is not read. */
+TEST(parse_client_link_layer_address_of_the_innermost_relay)
+{
+	struct dhcp6_request req;
+
+	EXPECT_EQ(0, PARSE(&req,
+		DHCP6_RELAY_FORW, 1, LINK_2, LINK_1,
+		OPT(79, 8), U16(1), 0x02, 0x99, 0x99, 0x99, 0x99, 0x99,
+		OPT(9, 80), DHCP6_RELAY_FORW, 0, LINK_1, PEER_LL,
+			OPT(9, 42), UUID_SOLICIT_INNER));
+	EXPECT_EQ(2, req.relay_depth);
+	EXPECT_FALSE(req.relay.has_client_mac);
+}
+
+/* Not Ethernet, or not 6 bytes: no MAC, and the message is still served. */
+TEST(parse_client_link_layer_address_other_than_ethernet_is_ignored)
+{
+	struct dhcp6_request req;
+
+	EXPECT_EQ(0, PARSE(&req, DHCP6_RELAY_FORW, 0, LINK_1, PEER_LL,
+		OPT(79, 8), U16(6), 0x02, 0x11, 0x22, 0x33, 0x44, 0x55,
+		OPT(9, 42), UUID_SOLICIT_INNER));
+	EXPECT_FALSE(req.relay.has_client_mac);
+	EXPECT_EQ(0, PARSE(&req, DHCP6_RELAY_FORW, 0, LINK_1, PEER_LL,
+		OPT(79, 7), U16(1), 0x02, 0x11, 0x22, 0x33, 0x44,
+		OPT(9, 42), UUID_SOLICIT_INNER));
+	EXPECT_FALSE(req.relay.has_client_mac);
+	EXPECT_EQ(0, PARSE(&req, DHCP6_RELAY_FORW, 0, LINK_1, PEER_LL,
+		OPT(79, 0),
+		OPT(9, 42), UUID_SOLICIT_INNER));
+	EXPECT_FALSE(req.relay.has_client_mac);
+}
+
+/* Twice in one Relay-Forw: the first counts, nothing is refused. */
+TEST(parse_client_link_layer_address_twice_takes_the_first)
+{
+	static const u8 first[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	struct dhcp6_request req;
+
+	EXPECT_EQ(0, PARSE(&req, DHCP6_RELAY_FORW, 0, LINK_1, PEER_LL,
+		OPT(79, 8), U16(1), 0x02, 0x11, 0x22, 0x33, 0x44, 0x55,
+		OPT(79, 8), U16(1), 0x02, 0x66, 0x66, 0x66, 0x66, 0x66,
+		OPT(9, 42), UUID_SOLICIT_INNER));
+	EXPECT_TRUE(req.relay.has_client_mac);
+	EXPECT_EQ(0, memcmp(req.relay.client_mac, first, 6));
+}
+
 /* Each client message the server answers, with what RFC 8415 16 asks. */
 TEST(parse_every_client_type)
 {

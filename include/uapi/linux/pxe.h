@@ -138,6 +138,7 @@ enum pxe_attr {
 	PXE_A_LEASE_IAID,
 	PXE_A_TFTP_CLIENT6,
 	PXE_A_LINK_RA,
+	PXE_A_HOST_ADDR6,
 
 	__PXE_A_MAX,
 	PXE_A_MAX = (__PXE_A_MAX - 1)

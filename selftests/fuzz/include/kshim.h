@@ -572,6 +572,14 @@ static inline int nla_len(const struct nlattr *nla)
 #define nla_get_u32(nla)	(*(u32 *)nla_data(nla))
 #define nla_get_in_addr(nla)	(*(__be32 *)nla_data(nla))
 
+static inline struct in6_addr nla_get_in6_addr(const struct nlattr *nla)
+{
+	struct in6_addr a;
+
+	memcpy(&a, nla_data(nla), sizeof(a));
+	return a;
+}
+
 static inline ssize_t nla_strscpy(char *dst, const struct nlattr *nla,
 				  size_t size)
 {
@@ -632,6 +640,11 @@ static inline bool ipv6_addr_equal(const struct in6_addr *a,
 				   const struct in6_addr *b)
 {
 	return !memcmp(a, b, sizeof(*a));
+}
+
+static inline bool ipv6_addr_v4mapped(const struct in6_addr *a)
+{
+	return IN6_IS_ADDR_V4MAPPED(a);
 }
 
 static inline bool ipv6_addr_is_multicast(const struct in6_addr *a)
