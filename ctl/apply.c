@@ -109,6 +109,7 @@ static const struct field pool_fields[] = {
 static const struct field host_fields[] = {
 	{ PXE_A_HOST_ADDR, EXACT, 0 },
 	{ PXE_A_HOST_NAME, EXACT, 0 },
+	{ PXE_A_HOST_ADDR6, EXACT, 0 },
 	{}
 };
 
