@@ -91,8 +91,6 @@ static int host_print(struct nlattr **attrs, void *arg)
 {
 	struct nlattr *addr6 = attrs[PXE_A_HOST_ADDR6];
 
-	if (addr6 && nla_len(addr6) != 16)
-		addr6 = NULL;
 	if (!attrs[PXE_A_HOST_MAC] || nla_len(attrs[PXE_A_HOST_MAC]) != 6 ||
 	    (!attrs[PXE_A_HOST_ADDR] && !addr6)) {
 		pxe_error("host show", "kernel reply has no MAC or address (%s)",

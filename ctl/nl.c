@@ -113,6 +113,7 @@ static struct nla_policy pxe_policy[PXE_A_MAX + 1] = {
 	[PXE_A_LEASE_IAID]	= { .type = NLA_U32 },
 	[PXE_A_TFTP_CLIENT6]	= { .type = NLA_UNSPEC, .minlen = 16 },
 	[PXE_A_LINK_RA]	= { .type = NLA_FLAG },
+	[PXE_A_HOST_ADDR6]	= { .type = NLA_UNSPEC, .minlen = 16 },
 };
 
 /* Names for the attributes the kernel points at without saying why. */
@@ -136,6 +137,7 @@ static const char *const pxe_attr_names[PXE_A_MAX + 1] = {
 	[PXE_A_HOST_MAC]	= "host-mac",
 	[PXE_A_HOST_ADDR]	= "host-addr",
 	[PXE_A_HOST_NAME]	= "host-name",
+	[PXE_A_HOST_ADDR6]	= "host-addr6",
 	[PXE_A_BOOT_ID]	= "boot-id",
 	[PXE_A_BOOT_ARCH]	= "boot-arch",
 	[PXE_A_BOOT_VENDOR]	= "boot-vendor",
