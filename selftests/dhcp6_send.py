@@ -4,7 +4,7 @@
 selftests).
 
     dhcp6_send.py --dev IF [--frames DIR] KIND [--timeout S] [--expect-none]
-    dhcp6_send.py --dev IF --build DIR KIND...
+    dhcp6_send.py --dev IF[,IF...] --build DIR [--client-mac MAC] KIND...
 
 KIND is a good message:
 
@@ -18,6 +18,19 @@ KIND is a good message:
                         on :547
     decline             Solicit, Request for the address advertised, then
                         Decline of it (each reply printed)
+    hint-solicit        a Solicit whose IA_NA asks for fd00:1::102
+
+a client whose DUID holds no MAC (reservations find it by its MAC):
+
+    uuid-solicit        a Solicit with a DUID-UUID (type 4) client id
+    uuid-request        the same, then a Request for the address
+                        advertised (each reply printed)
+    relayed-uuid-solicit  a Solicit with another DUID-UUID inside a
+                        Relay-Forw (as relayed-solicit) that carries the
+                        Client Link-Layer Address (79, RFC 6939):
+                        Ethernet, --client-mac (default: IF's MAC)
+    relayed-uuid-solicit-no-79  the same without option 79: the server
+                        knows no MAC for it
 
 a Solicit as network-boot firmware sends it (what boot rules match on):
 
@@ -57,14 +70,19 @@ arriving on :546 within --timeout seconds is printed as one JSON line:
 type, xid, options (code -> hex).  Exit 0 when a reply came, 1 when none
 did; --expect-none inverts that.
 
+Each reply that has an IA_NA also gets "ia_address", its first IA
+Address as text (null when it has none: a status instead).
+
 Importing scapy takes seconds under emulation (a minute on the debug
-kernel): --build writes each KIND's frame to DIR/KIND with one import,
-and --frames DIR sends DIR/KIND when it is there, without scapy.  A
-decline's frames carry what the server said, so they are always built.
+kernel): --build writes each KIND's frame to DIR/KIND with one import
+(to DIR/IF/KIND for each IF of a list), and --frames DIR sends DIR/KIND
+when it is there, without scapy.  A decline's and a uuid-request's
+frames carry what the server said, so they are always built.
 """
 import argparse
 import fcntl
 import json
+import os
 import random
 import select
 import socket
@@ -103,6 +121,11 @@ TYPES = {"solicit": 1, "request": 3, "confirm": 4, "decline": 9,
 
 
 EDK2_UUID = bytes.fromhex("8d6a1c4e120b4f3a9e417c502d660123")
+# The client of uuid-solicit, and the relayed one of relayed-uuid-solicit.
+UUID_DUID = struct.pack("!H", 4) + bytes.fromhex("5ec0a1d3c2b14f0e8a9d0f1e2d3c4b5a")
+RELAYED_UUID_DUID = (struct.pack("!H", 4)
+                     + bytes.fromhex("5ec0a1d3c2b14f0e8a9d0f1e2d3c4b5b"))
+HINT = "fd00:1::102"
 
 
 def vendor_class(text):
@@ -129,8 +152,8 @@ def boot_options(kind):
 
 
 def client_message(msg_type, xid, mac, ia=True, ia_addr=None,
-                   server_id=None, rapid=False, boot=None):
-    duid, extra = boot_options(boot) if boot else (None, b"")
+                   server_id=None, rapid=False, boot=None, duid=None):
+    duid, extra = boot_options(boot) if boot else (duid, b"")
     msg = struct.pack("!I", (msg_type << 24) | xid)
     msg += duid or option(1, struct.pack("!HH", 3, 1) + mac)
     if server_id:
@@ -148,7 +171,25 @@ def client_message(msg_type, xid, mac, ia=True, ia_addr=None,
     return msg
 
 
-def message(kind, xid, mac):
+def relay_forw(msg, client_mac=None):
+    """@msg in a Relay-Forw from fe80::1234 on fd00:1::/64, Interface-ID
+    "port7", with option 79 (Ethernet, @client_mac) when given."""
+    link = socket.inet_pton(socket.AF_INET6, "fd00:1::")
+    peer = socket.inet_pton(socket.AF_INET6, "fe80::1234")
+    lladdr = option(79, struct.pack("!H", 1) + client_mac) if client_mac else b""
+    return (bytes([12, 0]) + link + peer + option(18, b"port7") + lladdr
+            + option(9, msg))
+
+
+def message(kind, xid, mac, client_mac=None):
+    if kind == "hint-solicit":
+        return client_message(1, xid, mac, ia_addr=HINT)
+    if kind == "uuid-solicit":
+        return client_message(1, xid, mac, duid=option(1, UUID_DUID))
+    if kind.startswith("relayed-uuid-solicit"):
+        msg = client_message(1, xid, mac, duid=option(1, RELAYED_UUID_DUID))
+        return relay_forw(msg, None if kind.endswith("-no-79")
+                          else client_mac or mac)
     if kind == "foreign-server-id":
         return client_message(3, xid, mac, server_id=struct.pack("!HH", 3, 1)
                               + bytes.fromhex("020000000099"))
@@ -165,10 +206,7 @@ def message(kind, xid, mac):
     if kind == "bad-option":
         msg += struct.pack("!HH", 23, 32) + b"\0" * 4
     if kind.startswith("relayed-"):
-        link = socket.inet_pton(socket.AF_INET6, "fd00:1::")
-        peer = socket.inet_pton(socket.AF_INET6, "fe80::1234")
-        msg = (bytes([12, 0]) + link + peer + option(18, b"port7")
-               + option(9, msg))
+        msg = relay_forw(msg)
     return msg
 
 
@@ -194,7 +232,7 @@ def padded_relay_reply(dev, xid):
                  / udp / Padding(load=b"\0" * pad))
 
 
-def frame(kind, dev, xid, msg=None):
+def frame(kind, dev, xid, msg=None, client_mac=None):
     from scapy.layers.inet import UDP
     from scapy.layers.inet6 import IPv6, IPv6ExtHdrHopByHop
     from scapy.layers.l2 import Ether
@@ -203,7 +241,8 @@ def frame(kind, dev, xid, msg=None):
     if kind == "padded-relay-reply":
         return padded_relay_reply(dev, xid)
     mac = mac_of(dev)
-    payload = Raw(msg if msg is not None else message(kind, xid, mac))
+    payload = Raw(msg if msg is not None
+                  else message(kind, xid, mac, client_mac))
     eth = Ether(src=mac, dst="33:33:00:01:00:02")
     ip6 = IPv6(src=SOURCES.get(kind) or link_local_of(dev),
                dst=ALL_DHCP_SERVERS, hlim=1)
@@ -238,6 +277,8 @@ def decode(data):
         options[str(code)] = data[off + 4:off + 4 + length].hex()
         off += 4 + length
     out["options"] = options
+    if "3" in options:
+        out["ia_address"] = ia_address(out)
     if msg_type == 13 and "9" in options:
         out["relayed"] = decode(bytes.fromhex(options["9"]))
     return out
@@ -268,31 +309,40 @@ def exchange(rx, tx, data, timeout):
         replies.append(reply)
 
 
-def decline(dev, rx, tx, timeout):
-    """Solicit, Request, Decline: the replies of all three."""
+def decline(dev, rx, tx, timeout, kind="decline"):
+    """Solicit, Request, Decline: the replies of all three; for a
+    uuid-request, of the Solicit and the Request, with a DUID-UUID."""
     mac = mac_of(dev)
+    uuid = kind == "uuid-request"
+    duid = option(1, UUID_DUID) if uuid else None
     xid = random.getrandbits(24)
-    got = exchange(rx, tx, frame("solicit", dev, xid), timeout)
+    got = exchange(rx, tx, frame("uuid-solicit" if uuid else "solicit", dev,
+                                 xid), timeout)
     if not got or not ia_address(got[0]):
         return got
     server_id = bytes.fromhex(got[0]["options"]["2"])
     addr = ia_address(got[0])
-    for msg_type in (3, 9):
+    for msg_type in (3,) if uuid else (3, 9):
         xid = random.getrandbits(24)
         msg = client_message(msg_type, xid, mac, ia_addr=addr,
-                             server_id=server_id)
-        got += exchange(rx, tx, frame("decline", dev, xid, msg), timeout)
+                             server_id=server_id, duid=duid)
+        got += exchange(rx, tx, frame(kind, dev, xid, msg), timeout)
     return got
 
 
-def build(dev, kinds, out):
-    """Each kind's frame (a new xid each) to out/kind."""
-    for kind in kinds:
-        if kind == "decline":
-            sys.exit("dhcp6_send.py: a decline is built as it goes")
-        data = frame(kind, dev, random.getrandbits(24))
-        with open(f"{out}/{kind}", "wb") as f:
-            f.write(data)
+def build(devs, kinds, out, client_mac=None):
+    """Each kind's frame (a new xid each) to out/kind; with several devs,
+    to out/dev/kind."""
+    for dev in devs.split(","):
+        where = out if "," not in devs else f"{out}/{dev}"
+        os.makedirs(where, exist_ok=True)
+        for kind in kinds:
+            if kind in ("decline", "uuid-request"):
+                sys.exit(f"dhcp6_send.py: a {kind} is built as it goes")
+            data = frame(kind, dev, random.getrandbits(24),
+                         client_mac=client_mac)
+            with open(f"{where}/{kind}", "wb") as f:
+                f.write(data)
 
 
 def main():
@@ -300,6 +350,8 @@ def main():
     p.add_argument("--dev", required=True)
     p.add_argument("--build", metavar="DIR")
     p.add_argument("--frames", metavar="DIR")
+    p.add_argument("--client-mac", metavar="MAC",
+                   type=lambda m: bytes.fromhex(m.replace(":", "")))
     p.add_argument("kind", nargs="+", choices=[
         "solicit", "rapid-commit", "information-request", "confirm-onlink",
         "confirm-offlink", "relayed-solicit", "decline",
@@ -307,12 +359,14 @@ def main():
         "bad-checksum", "zero-checksum", "truncated", "bad-option",
         "foreign-server-id", "multicast-source", "unspecified-source",
         "padded-relay-reply", "edk2-solicit", "relayed-edk2-solicit",
-        "ipxe-solicit", "http-solicit"])
+        "ipxe-solicit", "http-solicit", "hint-solicit", "uuid-solicit",
+        "uuid-request", "relayed-uuid-solicit",
+        "relayed-uuid-solicit-no-79"])
     p.add_argument("--timeout", type=float, default=5)
     p.add_argument("--expect-none", action="store_true")
     args = p.parse_args()
     if args.build:
-        build(args.dev, args.kind, args.build)
+        build(args.dev, args.kind, args.build, args.client_mac)
         return
     if len(args.kind) != 1:
         p.error("one KIND to send")
@@ -324,8 +378,8 @@ def main():
     rx.bind(("::", 547 if args.kind.startswith("relayed-") else 546))
     tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     tx.bind((args.dev, 0))
-    if args.kind == "decline":
-        got = decline(args.dev, rx, tx, args.timeout)
+    if args.kind in ("decline", "uuid-request"):
+        got = decline(args.dev, rx, tx, args.timeout, args.kind)
     else:
         try:
             with open(f"{args.frames}/{args.kind}", "rb") as f:

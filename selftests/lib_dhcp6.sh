@@ -28,12 +28,17 @@ ipv6_on() {
 	done
 }
 
-# dhcp6_pair: $ns1 with srv0 (10.0.1.1/24, fd00:1::1/64, a pxe link) and
-# $ns2 with cli0, both with a usable link-local address.
-dhcp6_pair() {
+# dhcp6_netns: $ns1 and $ns2, IPv6 on.
+dhcp6_netns() {
 	netns_add "$ns1"
 	netns_add "$ns2"
 	ipv6_on "$ns1" "$ns2"
+}
+
+# dhcp6_pair: $ns1 with srv0 (10.0.1.1/24, fd00:1::1/64, a pxe link) and
+# $ns2 with cli0, both with a usable link-local address.
+dhcp6_pair() {
+	dhcp6_netns
 	veth_add "$ns1" srv0 10.0.1.1/24 "$ns2" cli0
 	ip1 -6 addr add fd00:1::1/64 dev srv0 nodad
 	wait_until 10 has_link_local "$ns1" srv0
