@@ -86,7 +86,7 @@ REQUEST = {
                  "POOL_ROUTER", "POOL_DNS", "POOL_DOMAIN", "POOL_LEASE_TIME"],
     "POOL_DEL": ["POOL_NAME"],
     "POOL_GET": ["POOL_NAME"],
-    "HOST_NEW": ["HOST_MAC", "HOST_ADDR", "HOST_NAME"],
+    "HOST_NEW": ["HOST_MAC", "HOST_ADDR", "HOST_NAME", "HOST_ADDR6"],
     "HOST_DEL": ["HOST_MAC"],
     "HOST_GET": [],
     "BOOT_NEW": ["BOOT_FILE", "BOOT_ARCH", "BOOT_ARCH_ALT", "BOOT_VENDOR",
@@ -257,6 +257,10 @@ class Fuzzer:
         if name in ("LINK_SERVER", "POOL_START", "POOL_END", "POOL_ROUTER",
                     "HOST_ADDR", "BOOT_SERVER", "LEASE_ADDR"):
             return self.addr(rnd)
+        if name == "HOST_ADDR6":
+            return socket.inet_pton(socket.AF_INET6, rnd.choice((
+                "fd00:1::10", "fd00:1::1", "fe80::1", "ff02::1:2", "::", "::1",
+                "::ffff:10.0.1.100", "fd00:9::1")))
         if name == "POOL_NETMASK":
             return socket.inet_aton(rnd.choice(("255.255.255.0", "255.255.255.255",
                                                 "0.0.0.0", "255.0.255.0")))
