@@ -8,14 +8,15 @@
  *   - a crafted DHCP message (type, one of 8 clients, requested address,
  *     server id, client id, host name, PXE or HTTP Boot options, relay) or
  *     raw bytes, to :67 or :4011 of one of two links;
- *   - a crafted DHCPv6 message (type, one of 8 clients, IAID, IA Address,
- *     our server id or another's, rapid commit, a Relay-Forw around it) or
+ *   - a crafted DHCPv6 message (type, one of 8 clients from its MAC,
+ *     DUID-LL or DUID-UUID, IAID, IA Address, our server id or another's,
+ *     rapid commit, a Relay-Forw around it with or without option 79) or
  *     raw bytes, to :547 of one of two links (the IPv6 pool is on the
  *     first);
  *   - a step of the clock, after which the expiry work runs when due;
- *   - configuration through the netlink handlers: reservations, boot
- *     rules, leases restored and deleted, pools deleted and added again,
- *     a link going away; dumps of everything;
+ *   - configuration through the netlink handlers: reservations (IPv4,
+ *     IPv6 or both), boot rules, leases restored and deleted, pools
+ *     deleted and added again, a link going away; dumps of everything;
  *   - allocation failures for the next operation.
  *
  * After every operation the pools' invariants are checked (lease count,
@@ -832,11 +833,14 @@ static void crafted(struct input *in)
 	deliver(link, b, p - b, some_addr(ci), dport);
 }
 
-/* DHCPv6 to :547 of @link, from a client's link-local address. */
+/*
+ * DHCPv6 to :547 of @link, from a client's link-local address and @src_mac
+ * (NULL: 02:00:00:00:00:66, no client's; a relay's).
+ */
 static void deliver6(unsigned int link, const u8 *data, unsigned int len,
-		     bool relayed)
+		     bool relayed, const u8 *src_mac)
 {
-	static const u8 src_mac[ETH_ALEN] = { 2, 0, 0, 0, 0, 0x66 };
+	static const u8 relay_mac[ETH_ALEN] = { 2, 0, 0, 0, 0, 0x66 };
 	static const struct in6_addr saddr = {
 		.s6_addr = { 0xfe, 0x80, [14] = 0x12, [15] = 0x34 },
 	};
@@ -846,7 +850,7 @@ static void deliver6(unsigned int link, const u8 *data, unsigned int len,
 	struct pxe_rx rx = {
 		.link = &links[link],
 		.pn = &the_pn,
-		.src_mac = src_mac,
+		.src_mac = src_mac ? src_mac : relay_mac,
 		.saddr6 = &saddr,
 		.daddr6 = &all_servers,
 		.sport = htons(relayed ? DHCP6_SERVER_PORT : DHCP6_CLIENT_PORT),
@@ -873,13 +877,21 @@ static void crafted6(struct input *in, u8 how)
 	u8 boot = take8(in);
 	unsigned int client = who % N_CLIENTS;
 	u8 duid[10] = { 0, 3, 0, 1 };
+	u8 uuid[18] = { 0, 4, [17] = 0 };
+	u8 lladdr[2 + ETH_ALEN] = { 0, 1 };
 	u8 ia[12 + 28] = { 0 };
+	u8 mac[ETH_ALEN];
 
 	type = type % 12 ? type % 12 : 1;
 	put_unaligned_be32((u32)type << 24 | (0x6000 + who), m);
 	m += 4;
-	client_mac(duid + 4, client);
-	if (!(extra & 1))
+	client_mac(mac, client);
+	memcpy(duid + 4, mac, ETH_ALEN);
+	/* DUID-LL of the client's MAC, or a DUID-UUID that says none. */
+	uuid[17] = client;
+	if (!(extra & 1) && boot & 64)
+		m = opt6(m, DHCP6_OPT_CLIENT_ID, uuid, sizeof(uuid));
+	else if (!(extra & 1))
 		m = opt6(m, DHCP6_OPT_CLIENT_ID, duid, sizeof(duid));
 	if (extra & 2) {
 		/* Ours (DUID-LL of the link's MAC) or another server's. */
@@ -929,6 +941,11 @@ static void crafted6(struct input *in, u8 how)
 		memset(p + 16, 0, 16);
 		p += 32;
 		p = opt6(p, DHCP6_OPT_INTERFACE_ID, "port1", 5);
+		/* The client's MAC as the relay saw it (RFC 6939). */
+		memcpy(lladdr + 2, mac, ETH_ALEN);
+		if (how & 64)
+			p = opt6(p, DHCP6_OPT_CLIENT_LINKLAYER_ADDR, lladdr,
+				 sizeof(lladdr));
 		p = opt6(p, DHCP6_OPT_RELAY_MSG, msg, m - msg);
 	} else {
 		memcpy(p, msg, m - msg);
@@ -937,7 +954,7 @@ static void crafted6(struct input *in, u8 how)
 	if (trace)
 		fprintf(stderr, "  dhcp6 type %u client %u how %#x extra %#x boot %#x\n",
 			type, client, how, extra, boot);
-	deliver6(how & 1, b, p - b, how & 16);
+	deliver6(how & 1, b, p - b, how & 16, how & 16 ? NULL : mac);
 }
 
 static void raw(struct input *in)
@@ -957,7 +974,7 @@ static void raw(struct input *in)
 	in->p += len;
 	in->left -= len;
 	if (how & 4)
-		deliver6(how & 1, buf, len, false);
+		deliver6(how & 1, buf, len, false, NULL);
 	else
 		deliver(how & 1, buf, len, some_addr(how),
 			htons(how & 2 ? DHCP_PROXY_PORT : DHCP_SERVER_PORT));
@@ -1002,6 +1019,15 @@ static void check_pool6(struct pxe_pool *pool)
 	u32 n = 0, in_range = 0;
 
 	list_for_each_entry(l, &pool->leases, node) {
+		if (trace) {
+			char text[INET6_ADDRSTRLEN];
+
+			fprintf(stderr, "  %s: %s state %u mac %02x duid type %u\n",
+				pool->name, inet_ntop(AF_INET6, &l->addr6, text,
+						      sizeof(text)),
+				l->state, l->mac[5],
+				l->id_len > PXE_IAID_LEN + 1 ? l->id[PXE_IAID_LEN + 1] : 0);
+		}
 		n++;
 		assert(l->state <= PXE_LEASE_DECLINED);
 		assert((l->state == PXE_LEASE_DECLINED) == !l->by_client.pprev);
