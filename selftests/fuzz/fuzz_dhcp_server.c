@@ -121,6 +121,31 @@ void pxe_tx_free(struct sk_buff *skb)
 	free(skb);
 }
 
+/* The boot rules' files (boot_add()): paths, then URLs. */
+static const char *const boot_files[] = {
+	"pxelinux.0", "ipxe.efi", "boot.ipxe",
+	"a-file-name-long-enough-to-spill-out-of-the-sname-field-of-"
+	"the-bootp-header-and-the-file-one-too-if-it-is-overloaded.efi",
+	/* URLs: for HTTP Boot and iPXE, passed over by PXE firmware */
+	"http://10.0.0.1/ipxe.efi", "https://10.0.0.1/boot.ipxe",
+	"tftp://10.0.0.1/pxelinux.0",
+	"http://10.0.0.1/a-url-too-long-for-the-bootp-file-field-so-"
+	"it-reaches-the-client-as-option-67-alone-whatever-it-asks-"
+	"for-in-option-55-and-takes-room-in-the-options-field.efi",
+};
+
+/* Whether @len bytes at @p are one of the rules' URLs, exactly. */
+static bool is_rule_url(const u8 *p, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(boot_files) / sizeof(boot_files[0]); i++)
+		if (strstr(boot_files[i], "://") &&
+		    strlen(boot_files[i]) == len && !memcmp(p, boot_files[i], len))
+			return true;
+	return false;
+}
+
 /*
  * Option 59, when there is one: a rule's URL as it is, or a TFTP path
  * behind the address ipv6_dev_get_saddr() gave, never the link-local one.
@@ -138,7 +163,7 @@ static void check_boot_url6(const u8 *b, unsigned int len)
 		assert((olen > strlen(tftp) &&
 			!memcmp(b + off + 4, tftp, strlen(tftp)) &&
 			b[off + 4 + strlen(tftp)] != '/') ||
-		       (olen > 4 && !memcmp(b + off + 4, "http", 4)));
+		       is_rule_url(b + off + 4, olen));
 	}
 }
 
@@ -509,22 +534,11 @@ static void host_del(unsigned int client)
 
 static void boot_add(u8 how, u8 prio)
 {
-	static const char *const files[] = {
-		"pxelinux.0", "ipxe.efi", "boot.ipxe",
-		"a-file-name-long-enough-to-spill-out-of-the-sname-field-of-"
-		"the-bootp-header-and-the-file-one-too-if-it-is-overloaded.efi",
-		/* URLs: for HTTP Boot and iPXE, passed over by PXE firmware */
-		"http://10.0.0.1/ipxe.efi", "https://10.0.0.1/boot.ipxe",
-		"tftp://10.0.0.1/pxelinux.0",
-		"http://10.0.0.1/a-url-too-long-for-the-bootp-file-field-so-"
-		"it-reaches-the-client-as-option-67-alone-whatever-it-asks-"
-		"for-in-option-55-and-takes-room-in-the-options-field.efi",
-	};
 	struct request r;
 	u8 mac[ETH_ALEN];
 
 	req_init(&r);
-	req_str(&r, PXE_A_BOOT_FILE, files[(how & 3) | (prio & 4)]);
+	req_str(&r, PXE_A_BOOT_FILE, boot_files[(how & 3) | (prio & 4)]);
 	req_u32(&r, PXE_A_BOOT_PRIO, prio);
 	if (how & 4)
 		req_u16(&r, PXE_A_BOOT_ARCH,
