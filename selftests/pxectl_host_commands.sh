@@ -39,7 +39,7 @@ expect_error "pxectl: host del 52:54:00:00:00:09: no reservation for this MAC" \
 
 behaviour argument_errors_are_named
 expect_error "pxectl: host add: missing MAC" pxe1 host add
-expect_error "pxectl: host add 52:54:00:00:00:03: missing argument 'ip ADDR'" \
+expect_error "pxectl: host add 52:54:00:00:00:03: missing argument 'ip ADDR' or 'ip6 ADDR6'" \
 	pxe1 host add 52:54:00:00:00:03
 expect_error "pxectl: host add: invalid MAC 'zz' (expected a MAC address like 52:54:00:12:34:56)" \
 	pxe1 host add zz ip 10.0.1.60
