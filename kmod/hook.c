@@ -204,13 +204,6 @@ static unsigned int dhcp6_refuse(struct pxe_link *link, enum pxe_stat stat)
 }
 
 /* ff02::2, All_Routers, where a Router Solicitation goes. */
-static bool is_all_routers(const struct in6_addr *addr)
-{
-	return addr->s6_addr32[0] == htonl(0xff020000) &&
-	       !addr->s6_addr32[1] && !addr->s6_addr32[2] &&
-	       addr->s6_addr32[3] == htonl(2);
-}
-
 /* The longest Router Solicitation read: its header and 31 option units. */
 #define RS_MAX_LEN	256
 
@@ -233,7 +226,7 @@ static noinline void hook_rs(struct pxe_link *link, struct sk_buff *skb,
 	type = skb_header_pointer(skb, sizeof(*ip6h), 1, &type_buf);
 	if (!type || *type != NDP_ROUTER_SOLICIT ||
 	    ip6h->hop_limit != 255 || ipv6_addr_is_multicast(&ip6h->saddr) ||
-	    !(is_all_routers(&ip6h->daddr) ||
+	    !(ipv6_addr_is_ll_all_routers(&ip6h->daddr) ||
 	      ipv6_chk_addr(dev_net(link->dev), &ip6h->daddr, link->dev, 1)))
 		return;
 	if (!plen || sizeof(*ip6h) + plen > skb->len || plen > sizeof(buf) ||

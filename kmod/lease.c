@@ -394,18 +394,20 @@ static struct pxe_lease *lease6_new(struct pxe_pool *pool,
 /*
  * Under the pool's lock: the client's lease, or NULL when it has none or
  * a reservation made since wins over the address it had (the old lease
- * is freed: the caller makes a new one at the reservation).
+ * is freed, *@moved is set: the caller makes a new one at the reservation).
  */
 static struct pxe_lease *lease6_of(struct pxe_pool *pool,
 				   const struct pxe_client_id *cid,
-				   const struct pxe_host *host)
+				   const struct pxe_host *host, bool *moved)
 {
 	struct pxe_lease *l = lease_by_client(pool, cid);
 
+	*moved = false;
 	if (l && reserved6_free(pool, host) &&
 	    !ipv6_addr_equal(&l->addr6, &host->addr6)) {
 		lease_unlink(pool, l);
 		kfree(l);
+		*moved = true;
 		return NULL;
 	}
 	return l;
@@ -416,10 +418,11 @@ int pxe_lease6_offer(struct pxe_pool *pool, const struct pxe_client_id *cid,
 		     const struct in6_addr *wanted, struct in6_addr *addr)
 {
 	struct pxe_lease *l;
+	bool moved;
 	int err = 0;
 
 	spin_lock(&pool->lock);
-	l = lease6_of(pool, cid, host);
+	l = lease6_of(pool, cid, host, &moved);
 	if (!l) {
 		l = lease6_new(pool, cid, mac, host, wanted, &err);
 		if (!l)
@@ -443,17 +446,15 @@ int pxe_lease6_bind(struct pxe_pool *pool, const struct pxe_client_id *cid,
 		    const struct in6_addr *wanted, bool may_create,
 		    struct in6_addr *addr)
 {
-	bool had = false;
 	struct pxe_lease *l;
+	bool moved;
 	int err = 0;
 
 	spin_lock(&pool->lock);
-	if (!may_create)
-		had = lease_by_client(pool, cid);
-	l = lease6_of(pool, cid, host);
+	l = lease6_of(pool, cid, host, &moved);
 	if (!l) {
 		err = -ENOENT;
-		if (may_create || had)
+		if (may_create || moved)
 			l = lease6_new(pool, cid, mac, host, wanted, &err);
 		if (!l)
 			goto unlock;

@@ -25,7 +25,6 @@
 #include <linux/etherdevice.h>
 #include <linux/random.h>
 #include <net/addrconf.h>
-#include <net/ip6_checksum.h>
 #include <net/ipv6.h>
 
 #include "dhcp.h"
@@ -41,10 +40,6 @@
 #define RA_PREFIX_PREFERRED	14400
 #define RA_HOP_LIMIT		0		/* clients keep their own */
 #define RA_MAX_LEN		(NDP_RA_LEN + 16 + 32 * NDP_RA_PREFIX_MAX)
-
-static const struct in6_addr all_nodes = {
-	.s6_addr = { 0xff, 0x02, [15] = 0x01 },
-};
 
 static const u8 all_nodes_mac[ETH_ALEN] = { 0x33, 0x33, 0, 0, 0, 0x01 };
 
@@ -99,7 +94,7 @@ static bool ra_send(struct pxe_link *link)
 		.link = link,
 		.v6 = true,
 		.dst_mac = all_nodes_mac,
-		.daddr6 = all_nodes,
+		.daddr6 = in6addr_linklocal_allnodes,
 	};
 	u8 buf[RA_MAX_LEN];
 	int len;
@@ -107,7 +102,7 @@ static bool ra_send(struct pxe_link *link)
 	if (!ra_prefixes(link, &ra))
 		return false;
 	/* RFC 4861 6.1.2: an RA comes from a link-local address. */
-	if (ipv6_dev_get_saddr(dev_net(dev), dev, &all_nodes, 0, &tx.saddr6) ||
+	if (ipv6_dev_get_saddr(dev_net(dev), dev, &in6addr_linklocal_allnodes, 0, &tx.saddr6) ||
 	    !(ipv6_addr_type(&tx.saddr6) & IPV6_ADDR_LINKLOCAL)) {
 		pxe_stat_inc(link->pn, PXE_STAT_RA_NO_ADDRESS);
 		return false;

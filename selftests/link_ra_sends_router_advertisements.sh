@@ -38,7 +38,9 @@ field() {
 }
 
 # rs_send KIND...: Router Solicitations crafted with scapy from cli0, one
-# per KIND: good, code1, zero-option, slla-from-unspecified, hop64.
+# per KIND: good, code1, zero-option, slla-from-unspecified, hop64,
+# bad-checksum, plen-past-frame (the IPv6 payload length 8 bytes past the
+# frame's end) and longer-than-256 (a 264-byte option after the SLLA).
 rs_send() {
 	n2 "$PYTHON" -c '
 import logging, sys, time
@@ -50,7 +52,7 @@ mac = get_if_hwaddr(dev)
 ll = [a[0] for a in in6_getifaddr() if a[2] == dev and a[0].startswith("fe80")][0]
 slla = bytes([1, 1]) + bytes.fromhex(mac.replace(":", ""))
 for kind in sys.argv[2:]:
-    src, hlim, code, opts = ll, 255, 0, slla
+    src, hlim, code, opts, cksum, extra = ll, 255, 0, slla, None, 0
     if kind == "code1":
         code = 1
     elif kind == "zero-option":
@@ -59,9 +61,16 @@ for kind in sys.argv[2:]:
         src = "::"
     elif kind == "hop64":
         hlim = 64
+    elif kind == "bad-checksum":
+        cksum = 0x1234
+    elif kind == "plen-past-frame":
+        extra = 8
+    elif kind == "longer-than-256":
+        opts = slla + bytes([99, 33]) + bytes(262)
+    rs = ICMPv6ND_RS(code=code, cksum=cksum) / Raw(opts)
     sendp(Ether(src=mac, dst="33:33:00:00:00:02") /
-          IPv6(src=src, dst="ff02::2", hlim=hlim) /
-          ICMPv6ND_RS(code=code) / Raw(opts), iface=dev, verbose=False)
+          IPv6(src=src, dst="ff02::2", hlim=hlim, plen=len(rs) + extra) / rs,
+          iface=dev, verbose=False)
     time.sleep(0.3)
 ' cli0 "$@"
 }
@@ -126,9 +135,10 @@ expect_eq "default route" "" "$(ip -n "$ns2" -6 route show default)"
 behaviour broken_solicitations_are_counted_not_answered
 bad_before=$(stat_of "$ns1" rs_drop_malformed)
 rs_before=$(stat_of "$ns1" rs_rx)
-rs_send code1 zero-option slla-from-unspecified hop64
-# The first three are counted; hop limit 64 is not a solicitation at all.
-expect_eq "rs_drop_malformed" $((bad_before + 3)) "$(stat_of "$ns1" rs_drop_malformed)"
+rs_send code1 zero-option slla-from-unspecified hop64 bad-checksum \
+	plen-past-frame longer-than-256
+# All but hop64 are counted; hop limit 64 is not a solicitation at all.
+expect_eq "rs_drop_malformed" $((bad_before + 6)) "$(stat_of "$ns1" rs_drop_malformed)"
 expect_eq "rs_rx" "$rs_before" "$(stat_of "$ns1" rs_rx)"
 rs_send good
 expect_eq "rs_rx after a good one" $((rs_before + 1)) "$(stat_of "$ns1" rs_rx)"
