@@ -2,11 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 """Capture a device's DHCP frames into a pcap file (pxe selftests).
 
-    dhcp_capture.py DEV FILE
+    dhcp_capture.py [--ipv6] DEV FILE
 
 Writes every IPv4/UDP frame to or from port 67, 68 or 4011 seen on DEV
 (both directions) to FILE (pcap, Ethernet), flushing each one, until
 SIGINT or SIGTERM.  Prints "listening" once the socket is bound.
+
+With --ipv6, the IPv6 frames instead: every one whose next header is UDP
+(DHCPv6, TFTP from :69 and from the sessions' own ports), and ICMPv6
+Router Solicitations and Advertisements (types 133, 134).
 
 tshark reads the file afterwards; capturing with tshark or dumpcap
 itself inside a test namespace of the VM did not work (dumpcap: "There is
@@ -20,6 +24,7 @@ import time
 
 ETH_P_ALL = 0x0003
 PORTS = {67, 68, 4011}
+ICMPV6_ROUTER = {133, 134}
 
 
 def wanted(frame):
@@ -30,8 +35,19 @@ def wanted(frame):
     return sport in PORTS or dport in PORTS
 
 
+def wanted6(frame):
+    if len(frame) < 58 or frame[12:14] != b"\x86\xdd":
+        return False
+    return frame[20] == 17 or (frame[20] == 58 and frame[54] in ICMPV6_ROUTER)
+
+
 def main():
-    dev, path = sys.argv[1], sys.argv[2]
+    args = sys.argv[1:]
+    keep = wanted
+    if args[0] == "--ipv6":
+        keep = wanted6
+        args = args[1:]
+    dev, path = args[0], args[1]
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                          socket.htons(ETH_P_ALL))
     sock.bind((dev, 0))
@@ -43,7 +59,7 @@ def main():
     try:
         while True:
             frame = sock.recv(65535)
-            if not wanted(frame):
+            if not keep(frame):
                 continue
             now = time.time()
             out.write(struct.pack("<IIII", int(now), int(now % 1 * 1e6),

@@ -137,13 +137,15 @@ for line in open(sys.argv[1]):
         break' "$@"
 }
 
-# capture_start NS DEV FILE: DEV's DHCP frames into FILE (pcap), in the
-# background (selftests/dhcp_capture.py: tshark's own capture does not
-# work in the VM's namespaces); returns once it listens (on the debug
-# kernel beside other VMs, once not within 20 s: the bound is 90).
+# capture_start NS DEV FILE [--ipv6]: DEV's DHCP frames into FILE (pcap),
+# in the background (selftests/dhcp_capture.py: tshark's own capture does
+# not work in the VM's namespaces); with --ipv6 its IPv6 UDP frames and
+# Router Solicitations and Advertisements instead.  Returns once it
+# listens (on the debug kernel beside other VMs, once not within 20 s:
+# the bound is 90).
 capture_start() {
 	local ns=$1 dev=$2 file=$3
-	ip netns exec "$ns" "$PYTHON" "$SELFTESTS/dhcp_capture.py" "$dev" "$file" \
+	ip netns exec "$ns" "$PYTHON" "$SELFTESTS/dhcp_capture.py" "${@:4}" "$dev" "$file" \
 		>"$file.log" 2>&1 &
 	CAPTURE_PIDS+=($!)
 	wait_until 90 grep -q listening "$file.log" || {
@@ -162,10 +164,11 @@ capture_stop() {
 	CAPTURE_PIDS=()
 }
 
-# capture_summary FILE: tshark's reading of FILE's DHCP packets as a JSON
-# array (see selftests/dhcp_pcap.py), computed once.
+# capture_summary FILE [--ipv6]: tshark's reading of FILE's DHCP packets
+# (with --ipv6, of its IPv6 packets) as a JSON array (see
+# selftests/dhcp_pcap.py), computed once.
 capture_summary() {
-	[ -s "$1.json" ] || "$PYTHON" "$SELFTESTS/dhcp_pcap.py" "$1" >"$1.json"
+	[ -s "$1.json" ] || "$PYTHON" "$SELFTESTS/dhcp_pcap.py" "${@:2}" "$1" >"$1.json"
 	cat "$1.json"
 }
 

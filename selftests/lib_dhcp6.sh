@@ -98,3 +98,32 @@ lease6_gone() {
 	ip=$(lease_field "$1" "$2" ip6) || return 1
 	[ -z "$ip" ]
 }
+
+# capture6_flagged FILE MAC WHICH: the packets MAC sent in FILE (made by
+# capture_start ... --ipv6) that tshark finds wrong, one JSON line each
+# (fields as in selftests/dhcp_pcap.py --ipv6): WHICH is "malformed"
+# (tshark's malformed mark), "expert" (an expert item of warning or worse)
+# or "undecoded" (neither DHCPv6, TFTP nor a Router Advertisement to it,
+# or DHCPv6 whose options tshark read do not take up its bytes: "gaps").
+capture6_flagged() {
+	capture_summary "$1" --ipv6 | "$PYTHON" -c '
+import json, sys
+mac, which = sys.argv[1:3]
+# tshark gives every TFTP ERROR packet this expert item of severity
+# warning (packet-tftp.c, ei_tftp_error): it marks the packet as an error
+# answer, not as a wrong one, and a missing file must get its ERROR.
+TFTP_ERROR = "TFTP ERROR packet"
+for p in json.load(sys.stdin):
+    if p.get("eth.src") != [mac]:
+        continue
+    if which == "malformed":
+        bad = "malformed" in p["problems"]
+    elif which == "expert":
+        bad = [m for m in p["problems"] if m != "malformed" and
+               not (m == TFTP_ERROR and p.get("tftp.opcode") == ["5"])]
+    else:
+        bad = p["gaps"] or not ("dhcpv6.msgtype" in p or "tftp.opcode" in p or
+                                p.get("icmpv6.type") == ["134"])
+    if bad:
+        print(json.dumps(p))' "$2" "$3"
+}
