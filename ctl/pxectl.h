@@ -275,6 +275,9 @@ int image_sync(int argc, char *argv[]);
 
 extern const char *const lease_states[PXE_LEASE_STATES];
 
+/* A DUID's longest: its type and up to 128 bytes (RFC 8415 11.1). */
+#define LEASE_DUID_MAX 130
+
 /* One lease as "lease add" and "lease restore" send it. */
 struct lease_entry {
 	uint8_t mac[6];
@@ -285,6 +288,11 @@ struct lease_entry {
 	uint8_t client_id[255];
 	size_t client_id_len;	/* 0: the kernel derives it from the MAC */
 	const char *hostname;	/* NULL: none */
+	bool v6;		/* a DHCPv6 lease: addr6, duid, iaid */
+	uint8_t addr6[16];
+	uint8_t duid[LEASE_DUID_MAX];
+	size_t duid_len;
+	uint32_t iaid;
 };
 
 /* A LEASE_NEW request for @e; NULL (error printed) on failure. */
