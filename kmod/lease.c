@@ -710,8 +710,6 @@ static int lease_restore(struct pxe_pool *pool, struct pxe_lease *l,
 static int lease6_check_attrs(struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
-	const struct in6_addr *addr = nla_data(a[PXE_A_LEASE_ADDR6]);
-	int type = ipv6_addr_type(addr);
 	struct nlattr *v4;
 
 	v4 = a[PXE_A_LEASE_ADDR] ?: a[PXE_A_LEASE_CLIENT_ID] ?:
@@ -721,11 +719,9 @@ static int lease6_check_attrs(struct genl_info *info)
 				    "an IPv6 lease takes no IPv4 address, client id or host name");
 		return -EINVAL;
 	}
-	if (!(type & IPV6_ADDR_UNICAST) ||
-	    type & (IPV6_ADDR_LINKLOCAL | IPV6_ADDR_LOOPBACK |
-		    IPV6_ADDR_MAPPED)) {
+	if (!pxe_addr6_client_usable(nla_data(a[PXE_A_LEASE_ADDR6]))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_LEASE_ADDR6],
-				    "lease address must be a unicast IPv6 address: not multicast, link-local, loopback or IPv4-mapped");
+				    "lease address must be a global or unique local unicast IPv6 address");
 		return -EINVAL;
 	}
 	if (GENL_REQ_ATTR_CHECK(info, PXE_A_LEASE_DUID) ||
