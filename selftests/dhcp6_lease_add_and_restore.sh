@@ -134,6 +134,32 @@ expect_error "pxectl: lease add $other: 'duid' is for IPv6 leases: give ip6 ADDR
 expect_error "pxectl: lease add $other: missing argument 'ip ADDR' or 'ip6 ADDR6'" \
 	pxe1 lease add "$other" expires 10
 
+behaviour netlink_policy_bounds_the_duid
+# What pxectl never sends, by the kernel's cli.py (tools/net/ynl of
+# linux-source-6.12, extracted by `make -C selftests all`): the policy
+# holds a DUID to 1..130 bytes.
+cli_refusal() {	# ERRNO_LINE EXTACK_MSG JSON
+	local out rc=0
+	out=$(n1 "$PYTHON" "$TOP/.ynl/tools/net/ynl/cli.py" \
+		--spec "$TOP/docs/netlink/pxe.yaml" --no-schema --output-json \
+		--do lease-new --json "$3") || rc=$?
+	expect_eq "cli.py exit status" 1 "$rc"
+	expect_eq "cli.py's first line" "$1" "$(head -n 1 <<<"$out")"
+	[ -z "$2" ] || expect_eq "the module's extack message" "$2" \
+		"$(sed -n "s/^[[:space:]]*extack: .*'msg': '\([^']*\)'.*/\1/p" <<<"$out")"
+}
+# fd00:1::150, as cli.py takes a binary attribute: hex.
+lease6_json='"lease-mac": "525400000031", "lease-addr6": "fd000001000000000000000000000150"'
+cli_refusal "Netlink error: Numerical result out of range" "binary attribute size out of range" \
+	"{$lease6_json, \"lease-duid\": \"\", \"lease-iaid\": 1}"
+cli_refusal "Netlink error: Numerical result out of range" "binary attribute size out of range" \
+	"{$lease6_json, \"lease-duid\": \"$long\", \"lease-iaid\": 1}"
+cli_refusal "Netlink error: Invalid argument" "" \
+	"{$lease6_json, \"lease-duid\": \"0001\"}"
+cli_refusal "Netlink error: Invalid argument" "an IPv6 lease takes no IPv4 address, client id or host name" \
+	"{$lease6_json, \"lease-duid\": \"0001\", \"lease-iaid\": 1, \"lease-hostname\": \"pc31\"}"
+expect_eq "leases after the refusals by netlink" 1 "$(pxe1 -j lease show | json_query 'len(j)')"
+
 behaviour restore_names_a_bad_ipv6_entry
 entry='"mac":"52:54:00:00:00:31","expires":30,"state":"bound","pool":"lan6"'
 printf '[{%s,"ip6":"fd00:1::150","iaid":1}]' "$entry" >"$WORK/bad.json"
