@@ -52,6 +52,22 @@ invalid:
 	return -1;
 }
 
+/* A DUID in hex: LEASE_DUID_MIN to LEASE_DUID_MAX bytes. */
+int parse_duid(const char *what, const char *keyword, const char *text,
+	       struct lease_entry *e)
+{
+	size_t n = strlen(text);
+
+	if (n % 2 || n / 2 < LEASE_DUID_MIN || n / 2 > LEASE_DUID_MAX ||
+	    strspn(text, "0123456789abcdefABCDEF") != n) {
+		pxe_error(what, "invalid %s '%s' (expected %d to %d bytes in hex)",
+			  keyword, text, LEASE_DUID_MIN, LEASE_DUID_MAX);
+		return -1;
+	}
+	return parse_hex(what, keyword, text, e->duid, sizeof(e->duid),
+			 &e->duid_len);
+}
+
 struct nl_msg *lease_new_msg(const char *what, const struct lease_entry *e)
 {
 	struct nl_msg *msg = pxe_msg_new(PXE_CMD_LEASE_NEW, 0);
@@ -109,8 +125,7 @@ static int lease_add_ia(const char *what, struct keyword *kw,
 	}
 	e->v6 = true;
 	return parse_ipv6(what, "ip6", kw[1].value, e->addr6) ||
-	       parse_hex(what, "duid", kw[4].value, e->duid, sizeof(e->duid),
-			 &e->duid_len) ||
+	       parse_duid(what, "duid", kw[4].value, e) ||
 	       parse_u32(what, "iaid", kw[5].value, 0, UINT32_MAX, &e->iaid) ?
 	       -1 : 0;
 }

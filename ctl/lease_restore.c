@@ -235,8 +235,7 @@ static int parse_entry6(const char *what, struct json_object *entry,
 	    parse_mac(what, "mac", mac, e->mac, NULL) ||
 	    parse_ipv6(what, "ip6", ip6, e->addr6) ||
 	    parse_state(what, state, &e->bound) ||
-	    parse_hex(what, "duid", duid, e->duid, sizeof(e->duid),
-		      &e->duid_len) ||
+	    parse_duid(what, "duid", duid, e) ||
 	    u32_field(what, entry, "iaid", &e->iaid) ||
 	    u32_field(what, entry, "expires", &e->expires))
 		return -1;

@@ -275,7 +275,11 @@ int image_sync(int argc, char *argv[]);
 
 extern const char *const lease_states[PXE_LEASE_STATES];
 
-/* A DUID's longest: its type and up to 128 bytes (RFC 8415 11.1). */
+/*
+ * A DUID: its type and 1 to 128 bytes (RFC 8415 11.1), the bounds the
+ * server's parser and the netlink policy hold it to.
+ */
+#define LEASE_DUID_MIN 3
 #define LEASE_DUID_MAX 130
 
 /* One lease as "lease add" and "lease restore" send it. */
@@ -298,6 +302,8 @@ struct lease_entry {
 /* A LEASE_NEW request for @e; NULL (error printed) on failure. */
 struct nl_msg *lease_new_msg(const char *what, const struct lease_entry *e);
 int check_lease_hostname(const char *what, const char *hostname);
+int parse_duid(const char *what, const char *keyword, const char *text,
+	       struct lease_entry *e);
 /* 1 to @max bytes as hex digits into @data. */
 int parse_hex(const char *what, const char *keyword, const char *text,
 	      uint8_t *data, size_t max, size_t *len);

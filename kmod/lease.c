@@ -650,13 +650,22 @@ static void lease_id_from_attrs(struct genl_info *info, const u8 *mac,
 	pxe_client_id_from_mac(cid, mac);
 }
 
+/* Under pxe_net.lock: @addr is another MAC's IPv6 reservation. */
+static bool reserved6_for_other(struct pxe_dhcp_net *dn,
+				const struct in6_addr *addr, const u8 *mac)
+{
+	const struct pxe_host *host = pxe_host_by_addr6(dn, addr);
+
+	return host && !ether_addr_equal(host->mac, mac);
+}
+
 /* A DHCPv6 lease's identity, as the packet path builds it: IAID, DUID. */
 static void lease_ia_from_attrs(struct genl_info *info,
 				struct pxe_client_id *cid)
 {
 	struct nlattr *duid = info->attrs[PXE_A_LEASE_DUID];
 
-	/* The policy holds the DUID to 1..DHCP6_DUID_MAX_LEN bytes. */
+	/* lease6_check_attrs() held the DUID to DHCP6_DUID_M{IN,AX}_LEN. */
 	put_unaligned_be32(nla_get_u32(info->attrs[PXE_A_LEASE_IAID]),
 			   cid->buf);
 	memcpy(cid->buf + PXE_IAID_LEN, nla_data(duid), nla_len(duid));
@@ -727,6 +736,17 @@ static int lease6_check_attrs(struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, PXE_A_LEASE_DUID) ||
 	    GENL_REQ_ATTR_CHECK(info, PXE_A_LEASE_IAID))
 		return -EINVAL;
+	/*
+	 * The policy (generated from the spec) bounds the DUID too; this is
+	 * what the copy into pxe_client_id.buf relies on, and the packet
+	 * path's bounds: a shorter DUID is one no client can ever send.
+	 */
+	if (nla_len(a[PXE_A_LEASE_DUID]) < DHCP6_DUID_MIN_LEN ||
+	    nla_len(a[PXE_A_LEASE_DUID]) > DHCP6_DUID_MAX_LEN) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_LEASE_DUID],
+				    "duid must be 3 to 130 bytes");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -748,7 +768,15 @@ static struct pxe_lease *lease_from_attrs(struct genl_info *info,
 			return NULL;
 		lease_ia_from_attrs(info, &cid);
 	} else {
+		struct nlattr *v6 = a[PXE_A_LEASE_DUID] ?: a[PXE_A_LEASE_IAID];
+
 		if (GENL_REQ_ATTR_CHECK(info, PXE_A_LEASE_ADDR)) {
+			*err = -EINVAL;
+			return NULL;
+		}
+		if (v6) {
+			NL_SET_ERR_MSG_ATTR(info->extack, v6,
+					    "an IPv4 lease takes no duid or iaid");
 			*err = -EINVAL;
 			return NULL;
 		}
@@ -799,6 +827,11 @@ int pxe_nl_lease_new_doit(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG_ATTR(info->extack, addr_attr,
 					    "lease address is outside every pool");
 		err = -EINVAL;
+	} else if (pool->v6 && reserved6_for_other(pn->dhcp, &l->addr6, mac)) {
+		/* What the allocator never gives (pxe_pool_addr6_free_for()). */
+		NL_SET_ERR_MSG_ATTR(info->extack, addr_attr,
+				    "address is reserved for another MAC");
+		err = -EEXIST;
 	} else {
 		expires = a[PXE_A_LEASE_EXPIRES] ?
 			nla_get_u32(a[PXE_A_LEASE_EXPIRES]) : pool->lease_time;

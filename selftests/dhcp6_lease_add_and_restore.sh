@@ -104,20 +104,31 @@ expect_error "pxectl: lease add $other: address is leased to another client" \
 	pxe1 lease add "$other" ip6 "$addr" duid 00030001525400000031 iaid "$iaid"
 expect_error "pxectl: lease add $other: address is leased to another client" \
 	pxe1 lease add "$other" ip6 "$addr" duid "$duid" iaid $(((iaid + 1) % 4294967296))
-for bad in fe80::1 ff02::1:2 ::1 :: ::ffff:10.0.1.100; do
+for bad in fe80::1 ff02::1:2 ::1 :: ::ffff:10.0.1.100 fec0::1 ::10.0.1.100; do
 	expect_error "pxectl: lease add $other: lease address must be a global or unique local unicast IPv6 address" \
 		pxe1 lease add "$other" ip6 "$bad" duid 00030001525400000031 iaid 1
 done
+# An address another MAC reserved: the allocator never gives it, nor may
+# a lease; the reserving MAC itself may hold it.
+pxe1 host add 52:54:00:00:00:32 ip6 fd00:1::160
+expect_error "pxectl: lease add $other: address is reserved for another MAC" \
+	pxe1 lease add "$other" ip6 fd00:1::160 duid 00030001525400000031 iaid 1
+pxe1 lease add 52:54:00:00:00:32 ip6 fd00:1::160 duid 00030001525400000032 iaid 1
+expect_eq "lease of the reserving MAC" fd00:1::160 "$(lease_field "$ns1" 52:54:00:00:00:32 ip6)"
+pxe1 lease del 52:54:00:00:00:32
+pxe1 host del 52:54:00:00:00:32
 expect_eq "lease after the refusals" "$key" "$(lease_key)"
 expect_eq "leases after the refusals" 1 "$(pxe1 -j lease show | json_query 'len(j)')"
 
 behaviour argument_errors_are_named
-expect_error "pxectl: lease add $other: invalid duid '0g' (expected 1 to 130 bytes in hex)" \
+expect_error "pxectl: lease add $other: invalid duid '0g' (expected 3 to 130 bytes in hex)" \
 	pxe1 lease add "$other" ip6 fd00:1::150 duid 0g iaid 1
-expect_error "pxectl: lease add $other: invalid duid '000' (expected 1 to 130 bytes in hex)" \
+expect_error "pxectl: lease add $other: invalid duid '000' (expected 3 to 130 bytes in hex)" \
 	pxe1 lease add "$other" ip6 fd00:1::150 duid 000 iaid 1
+expect_error "pxectl: lease add $other: invalid duid '0001' (expected 3 to 130 bytes in hex)" \
+	pxe1 lease add "$other" ip6 fd00:1::150 duid 0001 iaid 1
 long=$(printf '00%.0s' {1..131})
-expect_error "pxectl: lease add $other: invalid duid '$long' (expected 1 to 130 bytes in hex)" \
+expect_error "pxectl: lease add $other: invalid duid '$long' (expected 3 to 130 bytes in hex)" \
 	pxe1 lease add "$other" ip6 fd00:1::150 duid "$long" iaid 1
 expect_error "pxectl: lease add $other: missing argument 'iaid N' (an ip6 lease needs the client's duid and iaid, as '-j lease show' prints them)" \
 	pxe1 lease add "$other" ip6 fd00:1::150 duid 00030001525400000031
@@ -137,7 +148,7 @@ expect_error "pxectl: lease add $other: missing argument 'ip ADDR' or 'ip6 ADDR6
 behaviour netlink_policy_bounds_the_duid
 # What pxectl never sends, by the kernel's cli.py (tools/net/ynl of
 # linux-source-6.12, extracted by `make -C selftests all`): the policy
-# holds a DUID to 1..130 bytes.
+# holds a DUID to 3..130 bytes.
 cli_refusal() {	# ERRNO_LINE EXTACK_MSG JSON
 	local out rc=0
 	out=$(n1 "$PYTHON" "$TOP/.ynl/tools/net/ynl/cli.py" \
@@ -155,9 +166,17 @@ cli_refusal "Netlink error: Numerical result out of range" "binary attribute siz
 cli_refusal "Netlink error: Numerical result out of range" "binary attribute size out of range" \
 	"{$lease6_json, \"lease-duid\": \"$long\", \"lease-iaid\": 1}"
 cli_refusal "Netlink error: Invalid argument" "" \
-	"{$lease6_json, \"lease-duid\": \"0001\"}"
+	"{$lease6_json, \"lease-duid\": \"000300\"}"
 cli_refusal "Netlink error: Invalid argument" "an IPv6 lease takes no IPv4 address, client id or host name" \
-	"{$lease6_json, \"lease-duid\": \"0001\", \"lease-iaid\": 1, \"lease-hostname\": \"pc31\"}"
+	"{$lease6_json, \"lease-duid\": \"000300\", \"lease-iaid\": 1, \"lease-hostname\": \"pc31\"}"
+# Shorter than any DUID a client can send (the packet path's 3 bytes).
+cli_refusal "Netlink error: Numerical result out of range" "binary attribute size out of range" \
+	"{$lease6_json, \"lease-duid\": \"0001\", \"lease-iaid\": 1}"
+# An IPv4 lease (lease-addr 10.0.1.100) with an IA's attributes.
+cli_refusal "Netlink error: Invalid argument" "an IPv4 lease takes no duid or iaid" \
+	'{"lease-mac": "525400000031", "lease-addr": 167772516, "lease-duid": "000300"}'
+cli_refusal "Netlink error: Invalid argument" "an IPv4 lease takes no duid or iaid" \
+	'{"lease-mac": "525400000031", "lease-addr": 167772516, "lease-iaid": 1}'
 expect_eq "leases after the refusals by netlink" 1 "$(pxe1 -j lease show | json_query 'len(j)')"
 
 behaviour restore_names_a_bad_ipv6_entry
@@ -165,10 +184,10 @@ entry='"mac":"52:54:00:00:00:31","expires":30,"state":"bound","pool":"lan6"'
 printf '[{%s,"ip6":"fd00:1::150","iaid":1}]' "$entry" >"$WORK/bad.json"
 expect_error "pxectl: lease restore: $WORK/bad.json: entry 0: missing field 'duid'" \
 	pxe1 lease restore "$WORK/bad.json"
-printf '[{%s,"ip6":"fd00:1::150","duid":"0001"}]' "$entry" >"$WORK/bad.json"
+printf '[{%s,"ip6":"fd00:1::150","duid":"000300"}]' "$entry" >"$WORK/bad.json"
 expect_error "pxectl: lease restore: $WORK/bad.json: entry 0: missing field 'iaid'" \
 	pxe1 lease restore "$WORK/bad.json"
-printf '[{%s,"ip6":"fd00:9::150","duid":"0001","iaid":1}]' "$entry" >"$WORK/bad.json"
+printf '[{%s,"ip6":"fd00:9::150","duid":"000300","iaid":1}]' "$entry" >"$WORK/bad.json"
 expect_error "pxectl: lease restore: $WORK/bad.json: entry 0 (52:54:00:00:00:31): lease address is outside every IPv6 pool" \
 	pxe1 lease restore "$WORK/bad.json"
 expect_eq "leases after the bad files" 1 "$(pxe1 -j lease show | json_query 'len(j)')"
