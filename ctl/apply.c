@@ -669,10 +669,27 @@ static int delete_held(struct apply *ap, enum kind kind, struct item *it,
 	return delete(what, cmds[kind], attr, nla_data(a), nla_len(a));
 }
 
+/* A DHCPv6 lease of the dump into @e: false when it lacks its IA. */
+static bool held_lease6(struct nlattr **a, struct lease_entry *e)
+{
+	struct nlattr *duid = a[PXE_A_LEASE_DUID];
+
+	if (nla_len(a[PXE_A_LEASE_ADDR6]) != 16 || !duid || !nla_len(duid) ||
+	    nla_len(duid) > (int)sizeof(e->duid) || !a[PXE_A_LEASE_IAID] ||
+	    nla_len(a[PXE_A_LEASE_IAID]) != 4)
+		return false;
+	e->v6 = true;
+	memcpy(e->addr6, nla_data(a[PXE_A_LEASE_ADDR6]), 16);
+	e->duid_len = nla_len(duid);
+	memcpy(e->duid, nla_data(duid), e->duid_len);
+	e->iaid = nla_get_u32(a[PXE_A_LEASE_IAID]);
+	return true;
+}
+
 /*
- * The bound leases the server held in pool @name, added again after the
- * pool was re-made.  One it refuses (its address left the pool) is named
- * and left out; the apply goes on.
+ * The bound leases the server held in pool @name, IPv4 or DHCPv6, added
+ * again after the pool was re-made.  One it refuses (its address left the
+ * pool) is named and left out; the apply goes on.
  */
 static void restore_leases(struct apply *ap, const char *name)
 {
@@ -687,23 +704,25 @@ static void restore_leases(struct apply *ap, const char *name)
 		if (!a[PXE_A_LEASE_POOL] || !a[PXE_A_LEASE_STATE] ||
 		    strcmp(nla_get_string(a[PXE_A_LEASE_POOL]), name) ||
 		    nla_get_u8(a[PXE_A_LEASE_STATE]) != PXE_LEASE_BOUND ||
-		    !a[PXE_A_LEASE_MAC] || nla_len(a[PXE_A_LEASE_MAC]) != 6 ||
-		    !a[PXE_A_LEASE_ADDR])
+		    !a[PXE_A_LEASE_MAC] || nla_len(a[PXE_A_LEASE_MAC]) != 6)
 			continue;
 		memset(&e, 0, sizeof(e));
+		if (a[PXE_A_LEASE_ADDR])
+			e.addr = nla_get_u32(a[PXE_A_LEASE_ADDR]);
+		else if (!a[PXE_A_LEASE_ADDR6] || !held_lease6(a, &e))
+			continue;
 		memcpy(e.mac, nla_data(a[PXE_A_LEASE_MAC]), 6);
-		e.addr = nla_get_u32(a[PXE_A_LEASE_ADDR]);
 		if (a[PXE_A_LEASE_EXPIRES]) {
 			e.has_expires = true;
 			e.expires = nla_get_u32(a[PXE_A_LEASE_EXPIRES]);
 		}
-		if (a[PXE_A_LEASE_CLIENT_ID] &&
+		if (!e.v6 && a[PXE_A_LEASE_CLIENT_ID] &&
 		    nla_len(a[PXE_A_LEASE_CLIENT_ID]) <= (int)sizeof(e.client_id)) {
 			e.client_id_len = nla_len(a[PXE_A_LEASE_CLIENT_ID]);
 			memcpy(e.client_id, nla_data(a[PXE_A_LEASE_CLIENT_ID]),
 			       e.client_id_len);
 		}
-		if (a[PXE_A_LEASE_HOSTNAME])
+		if (!e.v6 && a[PXE_A_LEASE_HOSTNAME])
 			e.hostname = nla_get_string(a[PXE_A_LEASE_HOSTNAME]);
 		format_mac(e.mac, mac);
 		snprintf(what, sizeof(what), "pool %s: keeping the lease of %s",

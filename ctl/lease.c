@@ -4,6 +4,7 @@
  *
  *	lease show
  *	lease add MAC ip ADDR [expires SECONDS] [client-id HEX] [hostname NAME]
+ *	lease add MAC ip6 ADDR6 duid HEX iaid N [expires SECONDS]
  *	lease restore FILE
  *	lease watch FILE [every SECONDS]
  *	lease del MAC
@@ -51,6 +52,22 @@ invalid:
 	return -1;
 }
 
+/* A DUID in hex: LEASE_DUID_MIN to LEASE_DUID_MAX bytes. */
+int parse_duid(const char *what, const char *keyword, const char *text,
+	       struct lease_entry *e)
+{
+	size_t n = strlen(text);
+
+	if (n % 2 || n / 2 < LEASE_DUID_MIN || n / 2 > LEASE_DUID_MAX ||
+	    strspn(text, "0123456789abcdefABCDEF") != n) {
+		pxe_error(what, "invalid %s '%s' (expected %d to %d bytes in hex)",
+			  keyword, text, LEASE_DUID_MIN, LEASE_DUID_MAX);
+		return -1;
+	}
+	return parse_hex(what, keyword, text, e->duid, sizeof(e->duid),
+			 &e->duid_len);
+}
+
 struct nl_msg *lease_new_msg(const char *what, const struct lease_entry *e)
 {
 	struct nl_msg *msg = pxe_msg_new(PXE_CMD_LEASE_NEW, 0);
@@ -58,7 +75,11 @@ struct nl_msg *lease_new_msg(const char *what, const struct lease_entry *e)
 	if (!msg)
 		return NULL;
 	if (nla_put(msg, PXE_A_LEASE_MAC, 6, e->mac) ||
-	    nla_put_u32(msg, PXE_A_LEASE_ADDR, e->addr) ||
+	    (e->v6 ?
+	     nla_put(msg, PXE_A_LEASE_ADDR6, 16, e->addr6) ||
+	     nla_put(msg, PXE_A_LEASE_DUID, e->duid_len, e->duid) ||
+	     nla_put_u32(msg, PXE_A_LEASE_IAID, e->iaid) :
+	     nla_put_u32(msg, PXE_A_LEASE_ADDR, e->addr)) ||
 	    (e->has_expires &&
 	     nla_put_u32(msg, PXE_A_LEASE_EXPIRES, e->expires)) ||
 	    (e->client_id_len &&
@@ -81,13 +102,44 @@ int check_lease_hostname(const char *what, const char *hostname)
 	return -1;
 }
 
+/*
+ * "lease add MAC ip6 ADDR6 duid HEX iaid N": a DHCPv6 lease, named by the
+ * client's IA as "-j lease show" prints it.  @kw: ip, ip6, client-id,
+ * hostname, duid, iaid.
+ */
+static int lease_add_ia(const char *what, struct keyword *kw,
+			struct lease_entry *e)
+{
+	const char *v4 = kw[0].value ? "ip" : kw[2].value ? "client-id" :
+			 kw[3].value ? "hostname" : NULL;
+
+	if (v4) {
+		pxe_error(what, "'%s' is for IPv4 leases: an ip6 lease takes duid and iaid",
+			  v4);
+		return -1;
+	}
+	if (!kw[4].value || !kw[5].value) {
+		pxe_error(what, "missing argument '%s' (an ip6 lease needs the client's duid and iaid, as '-j lease show' prints them)",
+			  kw[4].value ? "iaid N" : "duid HEX");
+		return -1;
+	}
+	e->v6 = true;
+	return parse_ipv6(what, "ip6", kw[1].value, e->addr6) ||
+	       parse_duid(what, "duid", kw[4].value, e) ||
+	       parse_u32(what, "iaid", kw[5].value, 0, UINT32_MAX, &e->iaid) ?
+	       -1 : 0;
+}
+
 static int lease_add(int argc, char *argv[])
 {
 	struct keyword keywords[] = {
-		{ .name = "ip", .meta = "ADDR", .required = true },
-		{ .name = "expires", .meta = "SECONDS" },
+		{ .name = "ip", .meta = "ADDR" },
+		{ .name = "ip6", .meta = "ADDR6" },
 		{ .name = "client-id", .meta = "HEX" },
 		{ .name = "hostname", .meta = "NAME" },
+		{ .name = "duid", .meta = "HEX" },
+		{ .name = "iaid", .meta = "N" },
+		{ .name = "expires", .meta = "SECONDS" },
 		{}
 	};
 	struct lease_entry e = { 0 };
@@ -100,14 +152,26 @@ static int lease_add(int argc, char *argv[])
 	}
 	snprintf(what, sizeof(what), "lease add %.20s", argv[1]);
 	if (parse_mac("lease add", "MAC", argv[1], e.mac, NULL) ||
-	    parse_keywords(what, argc - 2, argv + 2, keywords) ||
-	    parse_ipv4(what, "ip", keywords[0].value, &e.addr))
+	    parse_keywords(what, argc - 2, argv + 2, keywords))
 		return 1;
-	if (keywords[1].value &&
-	    parse_u32(what, "expires", keywords[1].value, 1, UINT32_MAX,
+	if (keywords[1].value) {
+		if (lease_add_ia(what, keywords, &e))
+			return 1;
+	} else if (!keywords[0].value) {
+		pxe_error(what, "missing argument 'ip ADDR' or 'ip6 ADDR6'");
+		return 1;
+	} else if (keywords[4].value || keywords[5].value) {
+		pxe_error(what, "'%s' is for IPv6 leases: give ip6 ADDR6, not ip",
+			  keywords[4].value ? "duid" : "iaid");
+		return 1;
+	} else if (parse_ipv4(what, "ip", keywords[0].value, &e.addr)) {
+		return 1;
+	}
+	if (keywords[6].value &&
+	    parse_u32(what, "expires", keywords[6].value, 1, UINT32_MAX,
 		      &e.expires))
 		return 1;
-	e.has_expires = keywords[1].value;
+	e.has_expires = keywords[6].value;
 	if (keywords[2].value &&
 	    parse_hex(what, "client-id", keywords[2].value, e.client_id,
 		      sizeof(e.client_id), &e.client_id_len))
@@ -235,6 +299,8 @@ static const struct command lease_commands[] = {
 	{ "show",	lease_show,	"" },
 	{ "list",	lease_show,	NULL },
 	{ "add",	lease_add,	"MAC ip ADDR [expires SECONDS] [client-id HEX] [hostname NAME]" },
+	/* The same command: its DHCPv6 form, on a line of its own. */
+	{ "add",	lease_add,	"MAC ip6 ADDR6 duid HEX iaid N [expires SECONDS]" },
 	{ "restore",	lease_restore,	"FILE" },
 	{ "watch",	lease_watch,	"FILE [every SECONDS]" },
 	{ "del",	lease_del,	"MAC" },
@@ -253,12 +319,13 @@ static int lease_help(int argc, char *argv[])
 	       "it expires, its state (offered, bound, declined), the pool, the\n"
 	       "client id (option 61, hex) and host name (option 12); for a\n"
 	       "DHCPv6 lease, ip6, the client's DUID (hex) and the IAID instead\n"
-	       "of ip and client id.  \"lease add\" and \"lease restore\" take\n"
-	       "IPv4 leases only: DHCPv6 clients renew or ask again.\n"
+	       "of ip and client id.\n"
 	       "\"lease add\" adds a bound lease (ADDR inside a pool's range;\n"
 	       "SECONDS defaults to the pool's lease time; HEX is the client id,\n"
-	       "by default 01 and the MAC); \"lease del\" drops one, \"lease\n"
-	       "flush\" all.  \"lease restore\" adds back every bound lease of\n"
+	       "by default 01 and the MAC); with ip6, a DHCPv6 lease: ADDR6\n"
+	       "inside an IPv6 pool's range, for the client's DUID (HEX) and\n"
+	       "IAID (N), which a Renew of that IA then keeps.  \"lease del\"\n"
+	       "drops one, \"lease flush\" all.  \"lease restore\" adds back every bound lease of\n"
 	       "FILE ('-': standard input), the JSON array \"-j lease show\"\n"
 	       "printed, with the seconds it had left less the time since FILE\n"
 	       "was written; it checks the whole file first and names the entry\n"
@@ -281,8 +348,9 @@ static int lease_help(int argc, char *argv[])
 	       "\n"
 	       "or, to edit them on the way, with jq:\n"
 	       "\n"
-	       "  jq -r '.[] | select(.state == \"bound\") |\n"
-	       "      \"lease add \\(.mac) ip \\(.ip) expires \\(.expires)\"' \\\n"
+	       "  jq -r '.[] | select(.state == \"bound\") | \"lease add \\(.mac) \" +\n"
+	       "      (if .ip6 then \"ip6 \\(.ip6) duid \\(.duid) iaid \\(.iaid)\"\n"
+	       "       else \"ip \\(.ip)\" end) + \" expires \\(.expires)\"' \\\n"
 	       "      leases.json | pxectl -b -\n");
 	return 0;
 }

@@ -8,7 +8,8 @@
  * index in the array, counted from 0 as in jq's ".[N]".  Only bound leases
  * come back, each with the seconds it had left when the file was written
  * less the file's age (after a reboot, the downtime counts); offers and
- * quarantined addresses are skipped.
+ * quarantined addresses are skipped.  A DHCPv6 lease (one with ip6) comes
+ * back for the client's IA, its duid and iaid.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -192,24 +193,54 @@ static int parse_state(const char *what, const char *text, bool *bound)
 	return -1;
 }
 
-static int parse_expires(const char *what, struct json_object *entry,
-			 uint32_t *expires)
+/* @entry's field @name: a number from 0 to UINT32_MAX (expires, iaid). */
+static int u32_field(const char *what, struct json_object *entry,
+		     const char *name, uint32_t *out)
 {
 	struct json_object *field;
 	int64_t value;
 
-	if (!json_object_object_get_ex(entry, "expires", &field)) {
-		pxe_error(what, "missing field 'expires'");
+	if (!json_object_object_get_ex(entry, name, &field)) {
+		pxe_error(what, "missing field '%s'", name);
 		return -1;
 	}
 	value = json_object_get_int64(field);
 	if (!json_object_is_type(field, json_type_int) || value < 0 ||
 	    value > UINT32_MAX) {
-		pxe_error(what, "invalid expires '%s' (expected a number from 0 to %u)",
-			  json_object_to_json_string(field), UINT32_MAX);
+		pxe_error(what, "invalid %s '%s' (expected a number from 0 to %u)",
+			  name, json_object_to_json_string(field), UINT32_MAX);
 		return -1;
 	}
-	*expires = value;
+	*out = value;
+	return 0;
+}
+
+/*
+ * A DHCPv6 entry of @what (it has ip6): the client's IA, as "-j lease
+ * show" prints it, names the lease.
+ */
+static int parse_entry6(const char *what, struct json_object *entry,
+			struct lease_entry *e)
+{
+	const char *mac, *ip6, *state, *duid;
+	bool bad = false;
+
+	mac = string_field(what, entry, "mac", true, &bad);
+	ip6 = !bad ? string_field(what, entry, "ip6", true, &bad) : NULL;
+	state = !bad ? string_field(what, entry, "state", true, &bad) : NULL;
+	duid = !bad ? string_field(what, entry, "duid", true, &bad) : NULL;
+	if (!bad)
+		string_field(what, entry, "pool", false, &bad);
+	if (bad ||
+	    parse_mac(what, "mac", mac, e->mac, NULL) ||
+	    parse_ipv6(what, "ip6", ip6, e->addr6) ||
+	    parse_state(what, state, &e->bound) ||
+	    parse_duid(what, "duid", duid, e) ||
+	    u32_field(what, entry, "iaid", &e->iaid) ||
+	    u32_field(what, entry, "expires", &e->expires))
+		return -1;
+	e->v6 = true;
+	e->has_expires = true;
 	return 0;
 }
 
@@ -227,12 +258,9 @@ static int parse_entry(const char *file, size_t index,
 		pxe_error(what, "not a JSON object");
 		return -1;
 	}
-	/* DHCPv6 leases are not restored (yet): the client asks again. */
 	if (json_object_object_get_ex(entry, "ip6", NULL) &&
-	    !json_object_object_get_ex(entry, "ip", NULL)) {
-		e->bound = false;
-		return 0;
-	}
+	    !json_object_object_get_ex(entry, "ip", NULL))
+		return parse_entry6(what, entry, e);
 	mac = string_field(what, entry, "mac", true, &bad);
 	ip = !bad ? string_field(what, entry, "ip", true, &bad) : NULL;
 	state = !bad ? string_field(what, entry, "state", true, &bad) : NULL;
@@ -246,7 +274,7 @@ static int parse_entry(const char *file, size_t index,
 	    parse_mac(what, "mac", mac, e->mac, NULL) ||
 	    parse_ipv4(what, "ip", ip, &e->addr) ||
 	    parse_state(what, state, &e->bound) ||
-	    parse_expires(what, entry, &e->expires) ||
+	    u32_field(what, entry, "expires", &e->expires) ||
 	    (client_id && *client_id &&
 	     parse_hex(what, "client_id", client_id, e->client_id,
 		       sizeof(e->client_id), &e->client_id_len)) ||

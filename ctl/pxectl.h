@@ -275,6 +275,13 @@ int image_sync(int argc, char *argv[]);
 
 extern const char *const lease_states[PXE_LEASE_STATES];
 
+/*
+ * A DUID: its type and 1 to 128 bytes (RFC 8415 11.1), the bounds the
+ * server's parser and the netlink policy hold it to.
+ */
+#define LEASE_DUID_MIN 3
+#define LEASE_DUID_MAX 130
+
 /* One lease as "lease add" and "lease restore" send it. */
 struct lease_entry {
 	uint8_t mac[6];
@@ -285,11 +292,18 @@ struct lease_entry {
 	uint8_t client_id[255];
 	size_t client_id_len;	/* 0: the kernel derives it from the MAC */
 	const char *hostname;	/* NULL: none */
+	bool v6;		/* a DHCPv6 lease: addr6, duid, iaid */
+	uint8_t addr6[16];
+	uint8_t duid[LEASE_DUID_MAX];
+	size_t duid_len;
+	uint32_t iaid;
 };
 
 /* A LEASE_NEW request for @e; NULL (error printed) on failure. */
 struct nl_msg *lease_new_msg(const char *what, const struct lease_entry *e);
 int check_lease_hostname(const char *what, const char *hostname);
+int parse_duid(const char *what, const char *keyword, const char *text,
+	       struct lease_entry *e);
 /* 1 to @max bytes as hex digits into @data. */
 int parse_hex(const char *what, const char *keyword, const char *text,
 	      uint8_t *data, size_t max, size_t *len);

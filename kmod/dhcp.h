@@ -24,6 +24,7 @@
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <net/ipv6.h>
 
 #include "dhcp6_msg.h"
 #include "dhcp_msg.h"
@@ -195,6 +196,22 @@ static inline u32 pxe_range_offset6(const struct pxe_pool *pool,
 				    const struct in6_addr *addr)
 {
 	return ntohl(addr->s6_addr32[3]) - ntohl(pool->start6.s6_addr32[3]);
+}
+
+/*
+ * A unicast address a client can use beyond its link: what a reservation
+ * or a restored lease may hold.
+ */
+static inline bool pxe_addr6_client_usable(const struct in6_addr *addr)
+{
+	/* ::/96 holds ::, ::1 and the deprecated IPv4-compatible ones. */
+	bool in_96 = !(addr->s6_addr32[0] | addr->s6_addr32[1] |
+		       addr->s6_addr32[2]);
+
+	return !in_96 && !ipv6_addr_v4mapped(addr) &&
+	       !(ipv6_addr_type(addr) & (IPV6_ADDR_MULTICAST |
+					 IPV6_ADDR_LINKLOCAL |
+					 IPV6_ADDR_SITELOCAL));
 }
 
 /* The /64 of an IPv6 pool: where a relay's link-address must lie. */

@@ -150,9 +150,7 @@ static int host_check(struct pxe_dhcp_net *dn, const struct pxe_host *host,
 static int host_addr6_valid(const struct in6_addr *addr,
 			    struct genl_info *info)
 {
-	if (ipv6_addr_any(addr) || ipv6_addr_v4mapped(addr) ||
-	    ipv6_addr_type(addr) & (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL |
-				    IPV6_ADDR_LOOPBACK)) {
+	if (!pxe_addr6_client_usable(addr)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PXE_A_HOST_ADDR6],
 				    "ip6 must be a global or unique local unicast address");
 		return -EINVAL;

@@ -627,6 +627,17 @@ static struct pxe_pool *pool_by_range(struct pxe_dhcp_net *dn, __be32 addr)
 	return NULL;
 }
 
+static struct pxe_pool *pool_by_range6(struct pxe_dhcp_net *dn,
+				       const struct in6_addr *addr)
+{
+	struct pxe_pool *pool;
+
+	list_for_each_entry(pool, &dn->pools, node)
+		if (!pool->proxy && pool->v6 && pxe_in_range6(pool, addr))
+			return pool;
+	return NULL;
+}
+
 static void lease_id_from_attrs(struct genl_info *info, const u8 *mac,
 				struct pxe_client_id *cid)
 {
@@ -640,18 +651,43 @@ static void lease_id_from_attrs(struct genl_info *info, const u8 *mac,
 	pxe_client_id_from_mac(cid, mac);
 }
 
+/* Under pxe_net.lock: @addr is another MAC's IPv6 reservation. */
+static bool reserved6_for_other(struct pxe_dhcp_net *dn,
+				const struct in6_addr *addr, const u8 *mac)
+{
+	const struct pxe_host *host = pxe_host_by_addr6(dn, addr);
+
+	return host && !ether_addr_equal(host->mac, mac);
+}
+
+/* A DHCPv6 lease's identity, as the packet path builds it: IAID, DUID. */
+static void lease_ia_from_attrs(struct genl_info *info,
+				struct pxe_client_id *cid)
+{
+	struct nlattr *duid = info->attrs[PXE_A_LEASE_DUID];
+
+	/* lease6_check_attrs() held the DUID to DHCP6_DUID_M{IN,AX}_LEN. */
+	put_unaligned_be32(nla_get_u32(info->attrs[PXE_A_LEASE_IAID]),
+			   cid->buf);
+	memcpy(cid->buf + PXE_IAID_LEN, nla_data(duid), nla_len(duid));
+	cid->data = cid->buf;
+	cid->len = PXE_IAID_LEN + nla_len(duid);
+}
+
+/* @l's address (addr or addr6, by the pool) is set. */
 static int lease_restore(struct pxe_pool *pool, struct pxe_lease *l,
-			 __be32 addr, const u8 *mac, u32 expires,
-			 struct genl_info *info)
+			 const u8 *mac, u32 expires, struct genl_info *info,
+			 struct nlattr *addr_attr)
 {
 	struct pxe_client_id cid = { .data = l->id, .len = l->id_len };
 	struct pxe_lease *old, *mine;
 
 	spin_lock_bh(&pool->lock);
-	old = lease_by_addr(pool, addr);
+	old = pool->v6 ? lease_by_addr6(pool, &l->addr6) :
+			 lease_by_addr(pool, l->addr);
 	if (old && !lease_is(old, &cid)) {
 		spin_unlock_bh(&pool->lock);
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PXE_A_LEASE_ADDR],
+		NL_SET_ERR_MSG_ATTR(info->extack, addr_attr,
 				    "address is leased to another client");
 		return -EEXIST;
 	}
@@ -667,7 +703,7 @@ static int lease_restore(struct pxe_pool *pool, struct pxe_lease *l,
 		lease_unlink(pool, old);
 	if (mine)
 		lease_unlink(pool, mine);
-	lease_insert(pool, l, addr, mac);
+	lease_link(pool, l, mac);
 	l->state = PXE_LEASE_BOUND;
 	l->expires = jiffies + (unsigned long)expires * HZ;
 	spin_unlock_bh(&pool->lock);
@@ -676,41 +712,131 @@ static int lease_restore(struct pxe_pool *pool, struct pxe_lease *l,
 	return 0;
 }
 
+/*
+ * A DHCPv6 lease's request: an address a client can hold, and its IA.
+ * The IPv4 attributes name an IPv4 client: with lease-addr6 they are a
+ * mistake, not something to drop in silence.
+ */
+static int lease6_check_attrs(struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct nlattr *v4;
+
+	v4 = a[PXE_A_LEASE_ADDR] ?: a[PXE_A_LEASE_CLIENT_ID] ?:
+	     a[PXE_A_LEASE_HOSTNAME];
+	if (v4) {
+		NL_SET_ERR_MSG_ATTR(info->extack, v4,
+				    "an IPv6 lease takes no IPv4 address, client id or host name");
+		return -EINVAL;
+	}
+	if (!pxe_addr6_client_usable(nla_data(a[PXE_A_LEASE_ADDR6]))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_LEASE_ADDR6],
+				    "lease address must be a global or unique local unicast IPv6 address");
+		return -EINVAL;
+	}
+	if (GENL_REQ_ATTR_CHECK(info, PXE_A_LEASE_DUID) ||
+	    GENL_REQ_ATTR_CHECK(info, PXE_A_LEASE_IAID))
+		return -EINVAL;
+	/*
+	 * The policy (generated from the spec) bounds the DUID too; this is
+	 * what the copy into pxe_client_id.buf relies on, and the packet
+	 * path's bounds: a shorter DUID is one no client can ever send.
+	 */
+	if (nla_len(a[PXE_A_LEASE_DUID]) < DHCP6_DUID_MIN_LEN ||
+	    nla_len(a[PXE_A_LEASE_DUID]) > DHCP6_DUID_MAX_LEN) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_LEASE_DUID],
+				    "duid must be 3 to 130 bytes");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * A new lease for the request, its address set; NULL with *@err and the
+ * extack set.  The caller's memory cgroup pays, as for every
+ * configuration write.
+ */
+static struct pxe_lease *lease_from_attrs(struct genl_info *info,
+					  const u8 *mac, int *err)
+{
+	struct nlattr **a = info->attrs;
+	struct pxe_client_id cid;
+	struct pxe_lease *l;
+
+	if (a[PXE_A_LEASE_ADDR6]) {
+		*err = lease6_check_attrs(info);
+		if (*err)
+			return NULL;
+		lease_ia_from_attrs(info, &cid);
+	} else {
+		struct nlattr *v6 = a[PXE_A_LEASE_DUID] ?: a[PXE_A_LEASE_IAID];
+
+		if (GENL_REQ_ATTR_CHECK(info, PXE_A_LEASE_ADDR)) {
+			*err = -EINVAL;
+			return NULL;
+		}
+		if (v6) {
+			NL_SET_ERR_MSG_ATTR(info->extack, v6,
+					    "an IPv4 lease takes no duid or iaid");
+			*err = -EINVAL;
+			return NULL;
+		}
+		lease_id_from_attrs(info, mac, &cid);
+	}
+	l = lease_alloc(NULL, &cid, GFP_KERNEL_ACCOUNT);
+	if (!l) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	if (a[PXE_A_LEASE_ADDR6])
+		l->addr6 = nla_get_in6_addr(a[PXE_A_LEASE_ADDR6]);
+	else
+		l->addr = nla_get_in_addr(a[PXE_A_LEASE_ADDR]);
+	if (a[PXE_A_LEASE_HOSTNAME])
+		nla_strscpy(l->hostname, a[PXE_A_LEASE_HOSTNAME],
+			    sizeof(l->hostname));
+	return l;
+}
+
 int pxe_nl_lease_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct nlattr **a = info->attrs;
-	struct pxe_client_id cid;
+	struct nlattr *addr_attr;
 	struct pxe_pool *pool;
 	struct pxe_lease *l;
-	__be32 addr;
 	u32 expires;
 	u8 mac[ETH_ALEN];
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, PXE_A_LEASE_MAC) ||
-	    GENL_REQ_ATTR_CHECK(info, PXE_A_LEASE_ADDR))
+	if (GENL_REQ_ATTR_CHECK(info, PXE_A_LEASE_MAC))
 		return -EINVAL;
 	memcpy(mac, nla_data(a[PXE_A_LEASE_MAC]), ETH_ALEN);
-	addr = nla_get_in_addr(a[PXE_A_LEASE_ADDR]);
-	lease_id_from_attrs(info, mac, &cid);
-	l = lease_alloc(NULL, &cid, GFP_KERNEL);
+	l = lease_from_attrs(info, mac, &err);
 	if (!l)
-		return -ENOMEM;
-	if (a[PXE_A_LEASE_HOSTNAME])
-		nla_strscpy(l->hostname, a[PXE_A_LEASE_HOSTNAME],
-			    sizeof(l->hostname));
+		return err;
+	addr_attr = a[PXE_A_LEASE_ADDR6] ?: a[PXE_A_LEASE_ADDR];
 
 	mutex_lock(&pn->lock);
-	pool = pool_by_range(pn->dhcp, addr);
+	pool = a[PXE_A_LEASE_ADDR6] ? pool_by_range6(pn->dhcp, &l->addr6) :
+				      pool_by_range(pn->dhcp, l->addr);
 	if (!pool) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_LEASE_ADDR],
-				    "lease address is outside every pool");
+		if (a[PXE_A_LEASE_ADDR6])
+			NL_SET_ERR_MSG_ATTR(info->extack, addr_attr,
+					    "lease address is outside every IPv6 pool");
+		else
+			NL_SET_ERR_MSG_ATTR(info->extack, addr_attr,
+					    "lease address is outside every pool");
 		err = -EINVAL;
+	} else if (pool->v6 && reserved6_for_other(pn->dhcp, &l->addr6, mac)) {
+		/* What the allocator never gives (pxe_pool_addr6_free_for()). */
+		NL_SET_ERR_MSG_ATTR(info->extack, addr_attr,
+				    "address is reserved for another MAC");
+		err = -EEXIST;
 	} else {
 		expires = a[PXE_A_LEASE_EXPIRES] ?
 			nla_get_u32(a[PXE_A_LEASE_EXPIRES]) : pool->lease_time;
-		err = lease_restore(pool, l, addr, mac, expires, info);
+		err = lease_restore(pool, l, mac, expires, info, addr_attr);
 	}
 	mutex_unlock(&pn->lock);
 	if (err)

@@ -349,11 +349,14 @@ static int pool_set_range6(struct pxe_dhcp_net *dn, struct pxe_pool *pool,
 	memcpy(&pool->start6, nla_data(a[PXE_A_POOL_START6]),
 	       sizeof(pool->start6));
 	memcpy(&pool->end6, nla_data(a[PXE_A_POOL_END6]), sizeof(pool->end6));
-	if (ipv6_addr_type(&pool->start6) & (IPV6_ADDR_MULTICAST |
-					     IPV6_ADDR_LOOPBACK) ||
-	    ipv6_addr_any(&pool->start6)) {
+	/*
+	 * What `lease add ... ip6` and `host add ... ip6` take: else the
+	 * leases the allocator gives could never be restored.  End shares
+	 * start's first 96 bits, hence its type.
+	 */
+	if (!pxe_addr6_client_usable(&pool->start6)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a[PXE_A_POOL_START6],
-				    "range6 must hold unicast addresses");
+				    "range6 must hold global or unique local unicast addresses");
 		return -EINVAL;
 	}
 	if (memcmp(&pool->start6, &pool->end6, 12)) {

@@ -90,7 +90,7 @@ expect_error "pxectl: host add $mac: missing argument 'ip ADDR' or 'ip6 ADDR6'" 
 expect_eq "hosts after the refusals" "[]" "$(hosts_json)"
 
 behaviour multicast_link_local_loopback_unspecified_ip6_are_refused
-for bad in ff02::1:2 fe80::5054:ff:fe00:1 ::1 ::; do
+for bad in ff02::1:2 fe80::5054:ff:fe00:1 ::1 :: fec0::1 ::10.0.1.100 ::ffff:10.0.1.100; do
 	expect_error "pxectl: host add $mac: ip6 must be a global or unique local unicast address" \
 		pxe1 host add "$mac" ip6 "$bad"
 done

@@ -62,6 +62,28 @@ expect_error "pxectl: pool add p1: a pool needs 'range START END', 'range6 START
 expect_error "pxectl: pool add p1: proxy pools take no range or lease options" \
 	pxe1 pool add p1 dev srv0 proxy range 10.0.1.10 10.0.1.20
 
+behaviour ipv6_pool_ranges_are_refused_with_reason
+# Addresses no client can use beyond its link, or at all.
+for bad in "fe80::10 fe80::20" "ff05::10 ff05::20" ":: ::5" "::1 ::1" \
+	"::ffff:10.0.1.10 ::ffff:10.0.1.20" "fec0::10 fec0::20" "::10.0.1.10 ::10.0.1.20"; do
+	# shellcheck disable=SC2086 # START END, two words
+	expect_error "pxectl: pool add p6: range6 must hold global or unique local unicast addresses" \
+		pxe1 pool add p6 dev srv0 range6 $bad
+done
+expect_error "pxectl: pool add p6: range6 start and end differ before their last 32 bits" \
+	pxe1 pool add p6 dev srv0 range6 fd00:1::100 fd00:2::100
+expect_error "pxectl: pool add p6: range start is after range end" \
+	pxe1 pool add p6 dev srv0 range6 fd00:1::200 fd00:1::100
+expect_error "pxectl: pool add p6: pool has more than 65536 addresses" \
+	pxe1 pool add p6 dev srv0 range6 fd00:1::0:0 fd00:1::1:0
+expect_error "pxectl: pool add p6: an IPv6 pool takes no IPv4 range or options" \
+	pxe1 pool add p6 dev srv0 range6 fd00:1::100 fd00:1::1ff router 10.0.1.1
+pxe1 pool add a6 dev srv0 range6 fd00:1::100 fd00:1::1ff
+expect_error "pxectl: pool add p6: range overlaps another pool" \
+	pxe1 pool add p6 dev srv0 range6 fd00:1::180 fd00:1::280
+pxe1 pool del a6
+expect_eq "pools after the refusals" "$pools_before" "$(pxe1 -j pool show)"
+
 behaviour unknown_pool_is_named
 expect_error "pxectl: pool del nope: no such pool" pxe1 pool del nope
 expect_error "pxectl: pool show nope: no such pool" pxe1 pool show nope

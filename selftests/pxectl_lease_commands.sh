@@ -42,7 +42,7 @@ expect_error "pxectl: lease del 52:54:00:00:00:99: no lease for this MAC" \
 
 behaviour argument_errors_are_named
 expect_error "pxectl: lease add: missing MAC" pxe1 lease add
-expect_error "pxectl: lease add 52:54:00:00:00:13: missing argument 'ip ADDR'" \
+expect_error "pxectl: lease add 52:54:00:00:00:13: missing argument 'ip ADDR' or 'ip6 ADDR6'" \
 	pxe1 lease add 52:54:00:00:00:13
 expect_error "pxectl: lease add: invalid MAC '52:54:00:00:00' (expected a MAC address like 52:54:00:12:34:56)" \
 	pxe1 lease add 52:54:00:00:00 ip 10.0.1.102
