@@ -99,6 +99,60 @@ lease6_gone() {
 	[ -z "$ip" ]
 }
 
+# perfdhcp6_run ARGS...: Kea's perfdhcp -6 from cli0 in $ns2 (60 s at most),
+# with -x l (the leases it got, listed after the statistics).  Its report
+# goes to $WORK/perfdhcp6.txt and its exit status, which the caller judges
+# (3: an exchange was not completed), to $PERFDHCP6_RC.
+PERFDHCP6_RC=
+perfdhcp6_run() {
+	PERFDHCP6_RC=0
+	(cd "$WORK" && n2 timeout 60 perfdhcp -6 -l cli0 -x l "$@") \
+		>"$WORK/perfdhcp6.txt" 2>&1 || PERFDHCP6_RC=$?
+	log "perfdhcp -6 $*: exit $PERFDHCP6_RC"
+	grep -E '^(Rate|Malformed|\*\*\*Statistics|sent|received|drops:|orphans|rejected|non unique)' \
+		"$WORK/perfdhcp6.txt" | sed 's/^/#   /'
+}
+
+# perfdhcp6_exchanges EXCHANGE...: "EXCHANGE SENT RECEIVED DROPS" of each
+# named exchange (SOLICIT-ADVERTISE, REQUEST-REPLY) in perfdhcp6_run's
+# report, one a line; fails when the report counts a malformed packet,
+# an orphan, a rejected lease or an address given twice.
+perfdhcp6_exchanges() {
+	"$PYTHON" - "$WORK/perfdhcp6.txt" "$@" <<-'EOF'
+	import re, sys
+	text = open(sys.argv[1]).read()
+	def count(part, label):
+	    return int(re.search(rf"^{label}: (\d+)", part, re.M).group(1))
+	bad = [] if re.search(r"^Malformed packets: 0$", text, re.M) else ["malformed packets"]
+	for name in sys.argv[2:]:
+	    part = text.split(f"***Statistics for: {name}***")[1].split("***")[0]
+	    for label in ("orphans", "rejected leases", "non unique addresses"):
+	        if count(part, label):
+	            bad.append(f"{name}: {label} {count(part, label)}")
+	    print(name, count(part, "sent packets"), count(part, "received packets"),
+	          count(part, "drops"))
+	for b in bad:
+	    print("# perfdhcp counts", b, file=sys.stderr)
+	sys.exit(1 if bad else 0)
+	EOF
+}
+
+# perfdhcp6_leases: the leases perfdhcp6_run's client got in the Replies
+# (its -x l list), "DUID ADDRESS" a line, the DUID in hex without colons
+# as `pxectl -j lease show` prints it, sorted.
+perfdhcp6_leases() {
+	sed -n '/^\*\*\*Leases for REQUEST-REPLY\*\*\*/,/^$/p' "$WORK/perfdhcp6.txt" |
+		awk -F, 'NR > 2 && NF >= 2 { gsub(":", "", $1); print tolower($1), $2 }' | sort
+}
+
+# leases6_of NS: NS's IPv6 leases as "DUID ADDRESS STATE POOL MAC" a line,
+# sorted.
+leases6_of() {
+	"$PXECTL" -n "$1" -j lease show |
+		jq -r '.[] | select(.ip6 != null and .ip6 != "") |
+			"\(.duid) \(.ip6) \(.state) \(.pool) \(.mac)"' | sort
+}
+
 # capture6_flagged FILE MAC WHICH: the packets MAC sent in FILE (made by
 # capture_start ... --ipv6) that tshark finds wrong, one JSON line each
 # (fields as in selftests/dhcp_pcap.py --ipv6): WHICH is "malformed"
