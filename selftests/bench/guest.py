@@ -26,6 +26,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -34,9 +35,12 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 PXECTL = os.path.join(TOP, "ctl/pxectl")
 LOAD = os.path.join(TOP, "selftests/bench/tftp_load")
 ATFTPD = os.environ.get("BENCH_ATFTPD", "")
+KEA_DHCP6 = os.environ.get("BENCH_KEA_DHCP6", "kea-dhcp6")
 NS_S, NS_C = "bench-srv", "bench-cli"
 SERVER, CLIENT = "10.1.0.1", "10.1.0.2"
 POOL = ("10.1.0.10", "10.1.255.250")
+# DHCPv6: srv0 also has SERVER6/64 while the DHCPv6 runs go on.
+SERVER6, POOL6_NET, POOL6 = "fd00:1::1", "fd00:1::/64", ("fd00:1::1:0", "fd00:1::1:ffff")
 WORK = "/tmp/bench"
 HZ = os.sysconf("SC_CLK_TCK")
 
@@ -58,7 +62,7 @@ MANY_CAP = env_int("BENCH_MANY_CAP", 30)
 MANY_PROCS = env_int("BENCH_MANY_PROCS", 2)
 # Single-client runs put client and server on one vCPU (see pin()).
 PIN = env_int("BENCH_PIN", 1)
-SECTIONS = os.environ.get("BENCH_SECTIONS", "image,dhcp,tftp,many,iperf").split(",")
+SECTIONS = os.environ.get("BENCH_SECTIONS", "image,dhcp,dhcp6,tftp,many,iperf").split(",")
 FULL_FRACTION = 0.9
 
 out_file = None
@@ -256,23 +260,32 @@ def udp_rcvbuf_errors(ns):
 
 PXE_DHCP_COUNTERS = ("dhcp_rx_discover", "dhcp_rx_request", "dhcp_tx_offer", "dhcp_tx_ack",
                      "dhcp_tx_nak", "tx_errors")
+PXE_DHCP6_COUNTERS = ("dhcp6_rx_solicit", "dhcp6_rx_request", "dhcp6_tx_advertise",
+                      "dhcp6_tx_reply", "tx_errors")
+# perfdhcp's option, its two exchanges (recorded as "do" and "ra" alike),
+# the module's counters and the prefix of its drop counters, per family.
+FAMILIES = {4: ("-4", ("DISCOVER-OFFER", "REQUEST-ACK"), PXE_DHCP_COUNTERS, "dhcp_drop_"),
+            6: ("-6", ("SOLICIT-ADVERTISE", "REQUEST-REPLY"), PXE_DHCP6_COUNTERS,
+                "dhcp6_drop_")}
 
 
-def pxe_dhcp_counters():
+def pxe_dhcp_counters(family=4):
     """The module's own view: did it answer everything that reached it?"""
+    _, _, counters, drop = FAMILIES[family]
     try:
         j = json.loads(pxectl("-j", "stats").stdout)[0]
     except (RuntimeError, ValueError, IndexError):
         return None
-    out = {k: j.get(k, 0) for k in PXE_DHCP_COUNTERS}
-    out["dhcp_drops"] = sum(v for k, v in j.items() if k.startswith("dhcp_drop_"))
+    out = {k: j.get(k, 0) for k in counters}
+    out["dhcp_drops"] = sum(v for k, v in j.items() if k.startswith(drop))
     return out
 
 
-def perfdhcp(rate, secs):
+def perfdhcp(rate, secs, family=4):
+    option, exchanges, _, _ = FAMILIES[family]
     cpu0, soft0, busy0 = child_cpu_seconds(), vm_softirq_seconds(), vm_busy_seconds()
-    rcvbuf0, pxe0 = udp_rcvbuf_errors(NS_C), pxe_dhcp_counters()
-    p = run(["perfdhcp", "-4", "-l", "cli0", "-r", str(rate), "-R", str(DHCP_CLIENTS),
+    rcvbuf0, pxe0 = udp_rcvbuf_errors(NS_C), pxe_dhcp_counters(family)
+    p = run(["perfdhcp", option, "-l", "cli0", "-r", str(rate), "-R", str(DHCP_CLIENTS),
              "-p", str(secs)], ns=NS_C, timeout=secs + 60, check=False, cwd=WORK)
     if p.returncode not in (0, 3):
         raise RuntimeError(f"perfdhcp exit {p.returncode}: {(p.stderr + p.stdout)[-400:]}")
@@ -282,12 +295,12 @@ def perfdhcp(rate, secs):
            "softirq_s": round(vm_softirq_seconds() - soft0, 2),
            "vm_busy_s": round(vm_busy_seconds() - busy0, 2),
            "client_rcvbuf_drops": udp_rcvbuf_errors(NS_C) - rcvbuf0}
-    pxe1 = pxe_dhcp_counters()
+    pxe1 = pxe_dhcp_counters(family)
     if pxe0 and pxe1 and pxe1 != pxe0:
         res["pxe"] = {k: pxe1[k] - pxe0[k] for k in pxe1}
     m = re.search(r"^Rate: ([\d.]+) 4-way exchanges/second", text, re.M)
     res["rate"] = float(m.group(1)) if m else 0.0
-    for key, name in (("DISCOVER-OFFER", "do"), ("REQUEST-ACK", "ra")):
+    for key, name in zip(exchanges, ("do", "ra")):
         part = text.split(f"***Statistics for: {key}***")
         if len(part) < 2:
             res[name + "_sent"] = res[name + "_received"] = 0
@@ -307,7 +320,7 @@ def perfdhcp(rate, secs):
     return res
 
 
-def dhcp_search(server, reset):
+def dhcp_search(server, reset, family=4):
     """The highest perfdhcp rate with <= 2.5 % drops."""
     runs = []
 
@@ -316,10 +329,11 @@ def dhcp_search(server, reset):
         # Deferred work of the reset (RCU frees of a flush, a daemon's start)
         # ends before the clock starts, for every server alike.
         time.sleep(1)
-        r = perfdhcp(rate, DHCP_SECS)
+        r = perfdhcp(rate, DHCP_SECS, family)
         r["client_limited"] = r["rate"] < 0.6 * rate and r["drop_pct"] <= 2.5
         runs.append(r)
-        log(f"{server}: -r {rate}: {r['rate']:.0f}/s, {r['drop_pct']:.2f} % drops")
+        log(f"{server}{'' if family == 4 else ' DHCPv6'}: -r {rate}: {r['rate']:.0f}/s, "
+            f"{r['drop_pct']:.2f} % drops")
         return r["drop_pct"] <= 2.5 and not r["client_limited"]
 
     def passes(rate):
@@ -355,8 +369,9 @@ def dhcp_search(server, reset):
     best = max(passing, key=lambda r: r["rate"]) if passing else None
     reset()
     time.sleep(1)
-    lat = perfdhcp(LATENCY_RATE, 2 * DHCP_SECS)
-    record(section="dhcp", server=server, dora_rate=best["rate"] if best else 0.0,
+    lat = perfdhcp(LATENCY_RATE, 2 * DHCP_SECS, family)
+    record(section="dhcp" if family == 4 else "dhcp6", server=server,
+           dora_rate=best["rate"] if best else 0.0,
            at_requested=best["requested"] if best else 0,
            drop_pct=best["drop_pct"] if best else None,
            client_limited=any(r["client_limited"] for r in runs),
@@ -365,26 +380,45 @@ def dhcp_search(server, reset):
            runs=runs)
 
 
-def dnsmasq_dhcp():
+def dnsmasq_dhcp(family=4):
+    if family == 4:
+        dhcp = [f"--dhcp-range={POOL[0]},{POOL[1]},255.255.0.0,1h", "--no-ping",
+                "--quiet-dhcp"]
+    else:
+        dhcp = [f"--dhcp-range={POOL6[0]},{POOL6[1]},64,1h", "--quiet-dhcp6"]
     cmd = ["dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--port=0",
            "--interface=srv0", "--bind-interfaces", "--user=root",
-           f"--pid-file={WORK}/dnsmasq.pid", f"--dhcp-range={POOL[0]},{POOL[1]},255.255.0.0,1h",
-           "--dhcp-lease-max=70000", "--no-ping", "--leasefile-ro", "--quiet-dhcp",
-           "--log-facility=-"]
-    return Daemon("dnsmasq", cmd, udp_listening(67))
+           f"--pid-file={WORK}/dnsmasq.pid"] + dhcp + [
+           "--dhcp-lease-max=70000", "--leasefile-ro", "--log-facility=-"]
+    return Daemon("dnsmasq", cmd, udp_listening(67 if family == 4 else 547))
 
 
-def kea_dhcp():
-    conf = {"Dhcp4": {
-        "interfaces-config": {"interfaces": ["srv0"], "dhcp-socket-type": "raw"},
+def kea_dhcp(family=4):
+    if family == 4:
+        conf = {"Dhcp4": {
+            "interfaces-config": {"interfaces": ["srv0"], "dhcp-socket-type": "raw"},
+            "subnet4": [{"id": 1, "subnet": "10.1.0.0/16",
+                         "pools": [{"pool": f"{POOL[0]} - {POOL[1]}"}]}]}}
+        prog, started = "kea-dhcp4", "DHCP4_STARTED"
+    else:
+        # Kea's DHCPv6 sockets are UDP ones.  Its server DUID (DUID-LL of
+        # srv0) is not kept on disk.
+        conf = {"Dhcp6": {
+            "interfaces-config": {"interfaces": ["srv0"]},
+            "server-id": {"type": "LL", "persist": False}, "data-directory": WORK,
+            "preferred-lifetime": 3600,
+            "subnet6": [{"id": 1, "subnet": POOL6_NET, "interface": "srv0",
+                         "pools": [{"pool": f"{POOL6[0]} - {POOL6[1]}"}]}]}}
+        prog, started = KEA_DHCP6, "DHCP6_STARTED"
+    name = "kea-dhcp" + str(family)
+    (top,) = conf.values()
+    top.update({
         "lease-database": {"type": "memfile", "persist": False, "lfc-interval": 0},
         "valid-lifetime": 3600,
-        "subnet4": [{"id": 1, "subnet": "10.1.0.0/16",
-                     "pools": [{"pool": f"{POOL[0]} - {POOL[1]}"}]}],
-        "loggers": [{"name": "kea-dhcp4", "severity": "WARN",
+        "loggers": [{"name": name, "severity": "WARN",
                      "output_options": [{"output": f"{WORK}/kea.log"}]},
-                    {"name": "kea-dhcp4.dhcp4", "severity": "INFO",
-                     "output_options": [{"output": f"{WORK}/kea.log"}]}]}}
+                    {"name": f"{name}.dhcp{family}", "severity": "INFO",
+                     "output_options": [{"output": f"{WORK}/kea.log"}]}]})
     path = f"{WORK}/kea.json"
     with open(path, "w") as f:
         json.dump(conf, f)
@@ -395,10 +429,10 @@ def kea_dhcp():
 
     def ready():
         try:
-            return "DHCP4_STARTED" in open(log_path).read()
+            return started in open(log_path).read()
         except OSError:
             return False
-    return Daemon("kea-dhcp4", ["kea-dhcp4", "-c", path], ready, env=env)
+    return Daemon(name, [prog, "-c", path], ready, env=env)
 
 
 def ip_add(base, n):
@@ -443,19 +477,56 @@ def bench_dhcp():
     pxectl("pool", "del", "lan")
     pxectl("link", "del", "dev", "srv0")
 
+    dhcp_peers()
+
+
+def dhcp_peers(family=4):
+    """dnsmasq and Kea, each restarted before every trial."""
     for name, start in (("dnsmasq", dnsmasq_dhcp), ("kea", kea_dhcp)):
         state = {"d": None}
 
         def restart(start=start, state=state):
             if state["d"]:
                 state["d"].stop()
-            state["d"] = start()
+            state["d"] = start(family)
         try:
-            dhcp_search(name, restart)
+            dhcp_search(name, restart, family)
         except Exception as e:  # noqa: BLE001 -- a broken peer is reported
-            fail(f"dhcp {name}", str(e))
+            fail(f"dhcp{'' if family == 4 else '6'} {name}", str(e))
         if state["d"]:
             state["d"].stop()
+
+
+# ---------------------------------------------------------------------------
+# 1b. DHCPv6: perfdhcp -6, the same search.
+
+def ipv6(on):
+    """IPv6 on srv0 and cli0 only for the DHCPv6 runs (the namespaces have it
+    off): link-local addresses usable at once (no duplicate address
+    detection), no router solicitations, and srv0's address in the pool's
+    /64, which dnsmasq and Kea need to serve it."""
+    for ns, dev in ((NS_S, "srv0"), (NS_C, "cli0")):
+        if on:
+            run(["sysctl", "-qw", f"net.ipv6.conf.{dev}.accept_dad=0",
+                 f"net.ipv6.conf.{dev}.router_solicitations=0"], ns=ns)
+        run(["sysctl", "-qw", f"net.ipv6.conf.{dev}.disable_ipv6={0 if on else 1}"], ns=ns)
+    if on:
+        run(["ip", "-n", NS_S, "-6", "addr", "add", SERVER6 + "/64", "dev", "srv0", "nodad"])
+
+
+def bench_dhcp6():
+    ipv6(True)
+    try:
+        pxectl("link", "add", "dev", "srv0")
+        pxectl("pool", "add", "lan6", "dev", "srv0", "range6", POOL6[0], POOL6[1],
+               "lease", "3600")
+        dhcp_search("pxe", lambda: pxectl("lease", "flush"), 6)
+        pxectl("lease", "flush")
+        pxectl("pool", "del", "lan6")
+        pxectl("link", "del", "dev", "srv0")
+        dhcp_peers(6)
+    finally:
+        ipv6(False)
 
 
 # ---------------------------------------------------------------------------
@@ -738,13 +809,21 @@ def meta():
            cmdline=cmdline, pinned=bool(PIN), mitigations=mitigations(),
            iperf_secs=IPERF_SECS, tftp_cap=TFTP_CAP, many_cap=MANY_CAP,
            many_procs=MANY_PROCS, sections=SECTIONS,
-           versions={"dnsmasq": run(["dnsmasq", "--version"]).stdout.split("\n")[0],
-                     "kea-dhcp4": run(["kea-dhcp4", "-v"]).stdout.strip(),
-                     "perfdhcp": "kea-admin " + run(["kea-dhcp4", "-v"]).stdout.strip(),
-                     "tftpd-hpa": run(["in.tftpd", "-V"], check=False).stdout.split("\n")[0],
-                     "atftpd": (run([ATFTPD, "-V"], check=False).stdout.split("\n")[0]
-                                if ATFTPD else ""),
-                     "iperf3": run(["iperf3", "-v"]).stdout.split("\n")[0]})
+           versions={"dnsmasq": version("dnsmasq", "--version"),
+                     "kea-dhcp4": version("kea-dhcp4", "-v"),
+                     "kea-dhcp6": version(KEA_DHCP6, "-v"),
+                     "perfdhcp": "kea-admin " + version("perfdhcp", "-v").split(" ")[-1],
+                     "tftpd-hpa": version("in.tftpd", "-V"),
+                     "atftpd": version(ATFTPD, "-V") if ATFTPD else "",
+                     "iperf3": version("iperf3", "-v")})
+
+
+def version(*cmd):
+    """The first line of a program's version, "" when it is not installed (its
+    measurements then fail, each with its reason)."""
+    if not shutil.which(cmd[0]):
+        return ""
+    return run(list(cmd), check=False).stdout.split("\n")[0].strip()
 
 
 def main():
@@ -755,7 +834,8 @@ def main():
     meta()
     topology()
     started = time.monotonic()
-    steps = [("image", bench_image), ("dhcp", bench_dhcp), ("iperf", bench_iperf)]
+    steps = [("image", bench_image), ("dhcp", bench_dhcp), ("dhcp6", bench_dhcp6),
+             ("iperf", bench_iperf)]
     for name, fn in steps:
         if name in SECTIONS:
             t = time.monotonic()

@@ -78,7 +78,16 @@ class Run:
         return best
 
 
-def pxe_answered(rec):
+# Per family: the messages (plural) of perfdhcp's two exchanges, each with
+# the module's counter for it (guest.py's PXE_DHCP_COUNTERS and
+# PXE_DHCP6_COUNTERS).
+MESSAGES = {"dhcp": (("DISCOVERs", "dhcp_rx_discover"), ("REQUESTs", "dhcp_rx_request"),
+                     ("OFFERs", "dhcp_tx_offer"), ("ACKs", "dhcp_tx_ack")),
+            "dhcp6": (("Solicits", "dhcp6_rx_solicit"), ("Requests", "dhcp6_rx_request"),
+                      ("Advertises", "dhcp6_tx_advertise"), ("Replies", "dhcp6_tx_reply"))}
+
+
+def pxe_answered(rec, section="dhcp"):
     """At pxe's first failing trial: did the module answer all it got?"""
     if not rec:
         return ""
@@ -87,12 +96,13 @@ def pxe_answered(rec):
         return ""
     x = min(failing, key=lambda x: x["requested"])
     c = x["pxe"]
+    (m1, c1), (m2, c2), (m3, c3), (m4, c4) = MESSAGES[section]
     return (f"at -r {x['requested']}, {x['drop_pct']:.1f} % dropped: the module got "
-            f"{c['dhcp_rx_discover']} DISCOVERs and {c['dhcp_rx_request']} REQUESTs, sent "
-            f"{c['dhcp_tx_offer']} OFFERs and {c['dhcp_tx_ack']} ACKs, dropped "
+            f"{c[c1]} {m1} and {c[c2]} {m2}, sent "
+            f"{c[c3]} {m3} and {c[c4]} {m4}, dropped "
             f"{c['dhcp_drops']}, send errors {c['tx_errors']}; perfdhcp's socket "
             f"overflowed {x.get('client_rcvbuf_drops', '?')} times; perfdhcp sent "
-            f"{x['do_sent']} DISCOVERs")
+            f"{x['do_sent']} {m1}")
 
 
 def section_goals(run):
@@ -125,6 +135,14 @@ def section_goals(run):
         ratios.append((f"OFFER latency avg at {pxe['latency_rate']}/s (ms, lower is better)",
                        fmt(pxe["offer_avg_ms"], 3), f"{lat[0]} {fmt(peer['offer_avg_ms'], 3)}",
                        xfmt(ratio(pxe["offer_avg_ms"], peer["offer_avg_ms"]))))
+    pxe6 = run.get("dhcp6", server="pxe")
+    best6 = run.best_peer("dhcp6", PEERS_DHCP, "dora_rate")
+    if pxe6 or best6:
+        floor = " (perfdhcp-bound: a floor)" if pxe6 and pxe6.get("client_limited") else ""
+        ratios.append(("DHCPv6 SARR/s at <= 2.5 % drops",
+                       fmt(pxe6 and pxe6["dora_rate"]) + floor,
+                       f"{best6[0]} {fmt(best6[1])}" if best6 else "--",
+                       xfmt(ratio(pxe6 and pxe6["dora_rate"], best6 and best6[1]))))
 
     # TFTP single client, tftp_load.
     lock_ok, win_ok, best_win = [], [], None
@@ -193,14 +211,13 @@ def section_goals(run):
     return "\n".join(out)
 
 
-def section_raw(run):
-    out = ["### Raw figures", ""]
+def dhcp_table(run, section, servers):
+    """The raw figures of one family's perfdhcp runs, as markdown lines."""
     m = run.meta
-
-    # DHCP.
+    v4 = section == "dhcp"
     rows = []
-    for s in ("pxe", "pxe-90%-full") + PEERS_DHCP:
-        r = run.get("dhcp", server=s)
+    for s in servers:
+        r = run.get(section, server=s)
         if not r:
             continue
         best = next((x for x in r["runs"] if x["requested"] == r["at_requested"]), {})
@@ -214,14 +231,27 @@ def section_raw(run):
                      fmt(r["offer_max_ms"], 3), fmt(r["latency_drop_pct"], 2),
                      " ".join(f"{x['requested']}:{x['rate']:.0f}/{x['drop_pct']:.1f}%"
                               for x in r["runs"])))
-    if rows:
-        out += [f"**DHCP** (perfdhcp -R {m.get('dhcp_clients')}, {m.get('dhcp_secs')} s per "
-                f"trial; OFFER latency at -r {m.get('latency_rate')} for "
-                f"{2 * m.get('dhcp_secs', 0)} s)", "",
-                table(("server", "DORA/s", "at -r", "drops %", "perfdhcp-bound",
-                       "perfdhcp socket overflows (all trials)", "perfdhcp CPU s",
-                       "VM busy s", "OFFER avg ms", "OFFER max ms", "drops % (latency run)",
-                       "trials (-r:achieved/drops)"), rows), ""]
+    if not rows:
+        return []
+    rate, first = ("DORA/s", "OFFER") if v4 else ("SARR/s", "ADVERTISE")
+    out = [f"**{'DHCP' if v4 else 'DHCPv6'}** (perfdhcp {'-4' if v4 else '-6'} -R "
+           f"{m.get('dhcp_clients')}, {m.get('dhcp_secs')} s per trial; {first} latency "
+           f"at -r {m.get('latency_rate')} for {2 * m.get('dhcp_secs', 0)} s)", "",
+           table(("server", rate, "at -r", "drops %", "perfdhcp-bound",
+                  "perfdhcp socket overflows (all trials)", "perfdhcp CPU s",
+                  "VM busy s", f"{first} avg ms", f"{first} max ms", "drops % (latency run)",
+                  "trials (-r:achieved/drops)"), rows), ""]
+    answered = None if v4 else pxe_answered(run.get(section, server="pxe"), section)
+    if answered:
+        out += [f"pxe's first failing trial: {answered}.", ""]
+    return out
+
+
+def section_raw(run):
+    out = ["### Raw figures", ""]
+    m = run.meta
+
+    out += dhcp_table(run, "dhcp", ("pxe", "pxe-90%-full") + PEERS_DHCP)
     ll = run.get("lease_load")
     if ll:
         out += [f"Loading the 90 % full pool: {ll['leases']:,} `lease add` lines through "
@@ -229,6 +259,8 @@ def section_raw(run):
                 f"pool `used` afterwards: {ll['used']}. The leases sit at random addresses of "
                 f"the {ll['pool_size']:,}-address pool; the pool is flushed and refilled "
                 f"before every trial.", ""]
+
+    out += dhcp_table(run, "dhcp6", ("pxe",) + PEERS_DHCP)
 
     # TFTP single.
     servers = ("pxe",) + PEERS_TFTP
@@ -343,6 +375,15 @@ DEFINITIONS = """\
   pxe `pool add ... range 10.1.0.10 10.1.255.250 netmask 255.255.0.0`; dnsmasq
   `--no-ping --leasefile-ro --quiet-dhcp --dhcp-lease-max=70000` (same range);
   kea-dhcp4 memfile `persist: false`, `dhcp-socket-type: raw`, logging at WARN.
+- **DHCPv6**: the same search with `perfdhcp -6 -l cli0 -r RATE -R CLIENTS -p SECS`
+  (Solicit to ff02::1:2 from cli0's link-local address; SARR = a Solicit, Advertise,
+  Request, Reply exchange; drops = Solicits sent that did not end in a Reply), the
+  same clients and trials. IPv6 is on for srv0 and cli0 only during these runs,
+  srv0 with fd00:1::1/64. Configurations: pxe `pool add lan6 dev srv0 range6
+  fd00:1::1:0 fd00:1::1:ffff lease 3600`; dnsmasq
+  `--dhcp-range=fd00:1::1:0,fd00:1::1:ffff,64,1h --quiet-dhcp6 --leasefile-ro
+  --dhcp-lease-max=70000`; kea-dhcp6 the same pool in a `subnet6` fd00:1::/64 on
+  srv0, memfile `persist: false`, server DUID not persisted, logging at WARN.
 - **TFTP one client**: `selftests/bench/tftp_load` (C, epoll; asks tsize and, when
   not the RFC defaults, blksize and windowsize; hashes every copy with SHA-256 and
   fails on a mismatch or a size other than the announced tsize), and the real
