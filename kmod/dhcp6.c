@@ -66,17 +66,21 @@ bool pxe_dhcp6_serves(const struct pxe_link *link)
 }
 
 /*
- * Relayed: a pool of any link whose /64 holds the relay's link-address
- * (the client's link); else a pool of the link the message came in on.
+ * Relayed: a pool of any link whose /64 holds the link-address of the
+ * relay closest to the client that names one (the client's link).  When
+ * none does, one lightweight relay (RFC 6221) or a relay with only a
+ * link-local address sits on the link the message came in on, which is
+ * the client's: a pool of that link, as for a client's own message.
+ * Behind more relays, none.
  */
 static bool pool_serves(const struct pxe_pool *pool,
 			const struct dhcp6_ctx *ctx)
 {
 	if (!pool->v6)
 		return false;
-	if (ctx->req.relay_depth)
+	if (ctx->req.has_link)
 		return pxe_in_prefix6(pool, &ctx->link_addr);
-	return pool->link == ctx->rx->link;
+	return ctx->req.relay_depth <= 1 && pool->link == ctx->rx->link;
 }
 
 static struct pxe_pool *any_serving_pool(struct dhcp6_ctx *ctx)
@@ -551,8 +555,7 @@ static bool dhcp6_rcv(struct dhcp6_ctx *ctx)
 		pxe_stat_inc(ctx->pn, PXE_STAT_DHCP6_DROP_NOT_OURS);
 		return true;
 	}
-	memcpy(&ctx->link_addr, req->relay.link_address,
-	       sizeof(ctx->link_addr));
+	memcpy(&ctx->link_addr, req->link, sizeof(ctx->link_addr));
 	client_mac(ctx);
 	ia_id_init(ctx);
 	dispatch(ctx);

@@ -368,6 +368,15 @@ static int parse_client(const u8 *msg, size_t len, struct dhcp6_request *req)
 	return check_identifiers(&st);
 }
 
+/* Neither :: nor in fe80::/10: an address that names a link. */
+static bool names_a_link(const u8 *addr)
+{
+	static const u8 zero[DHCP6_ADDR_LEN];
+
+	return memcmp(addr, zero, DHCP6_ADDR_LEN) &&
+	       !(addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80);
+}
+
 static void take_relay(struct dhcp6_relay *relay, const struct relay_level *lvl)
 {
 	relay->hop_count = lvl->hdr[OFF_HOP_COUNT];
@@ -400,6 +409,11 @@ int dhcp6_parse(const u8 *buf, size_t len, struct dhcp6_request *req)
 		if (ret < 0)
 			return ret;
 		take_relay(&req->relay, &lvl);
+		if (names_a_link(req->relay.link_address)) {
+			req->has_link = true;
+			memcpy(req->link, req->relay.link_address,
+			       DHCP6_ADDR_LEN);
+		}
 		req->relay_depth++;
 		buf = lvl.inner;
 		len = lvl.inner_len;

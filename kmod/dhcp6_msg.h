@@ -176,6 +176,14 @@ struct dhcp6_request {
 	/* Relay-Forw messages around it; 0 when it came straight. */
 	u8 relay_depth;
 	struct dhcp6_relay relay;
+	/*
+	 * The client's link as the relays name it: the link-address of the
+	 * relay closest to the client that gives one.  A lightweight relay
+	 * (RFC 6221) gives ::, a relay with no address on the client's link
+	 * a link-local one; neither names a link.
+	 */
+	bool has_link;
+	u8 link[DHCP6_ADDR_LEN];
 	/* The whole message as parsed: dhcp6_build_reply() walks its relays. */
 	const u8 *msg;
 	size_t msg_len;

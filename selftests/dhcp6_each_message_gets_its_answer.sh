@@ -5,8 +5,9 @@
 # selftests/dhcp6_send.py, get the answer RFC 8415 asks for: Rapid Commit
 # binds at once; Information-Request gets the DNS servers and no address;
 # Confirm says Success on the link and NotOnLink off it; a Relay-Forw is
-# answered with a Relay-Repl echoing the Interface-ID; Decline holds the
-# address back.
+# answered with a Relay-Repl echoing the Interface-ID, and one from a
+# lightweight relay (RFC 6221) from the pool of the link it came in on;
+# Decline holds the address back.
 #
 #   +------------------------------+       +------------------------------+
 #   | $ns1 (server)                |       | $ns2 (client)                |
@@ -65,6 +66,29 @@ expect_eq "interface-id echoed" "$(printf port7 | od -An -tx1 | tr -d ' \n')" \
 	"$(json_query 'j["options"]["18"]' <<<"$reply")"
 expect_eq "relayed message" 2 "$(json_query 'j["relayed"]["type"]' <<<"$reply")"
 expect_eq "relayed IA present" True "$(json_query '"3" in j["relayed"]["options"]' <<<"$reply")"
+
+behaviour lightweight_relay_gets_the_arrival_links_pool
+# A lightweight relay (RFC 6221) says link-address ::, a relay with no
+# address on the client's link a link-local one: one relay deep, it is on
+# the link the message came in on.  Behind a relay, that relay's
+# link-address names the link.
+for kind in relayed-ldra-solicit relayed-linklocal-solicit relayed-ldra-in-relay-solicit; do
+	reply=$(send6 "$kind" | head -n 1)
+	log "$kind: $reply"
+	expect_eq "$kind: reply type" 13 "$(json_query 'j["type"]' <<<"$reply")"
+	path='j["relayed"]'
+	[ "$kind" != relayed-ldra-in-relay-solicit ] || path+='["relayed"]'
+	expect_eq "$kind: message inside" 2 "$(json_query "$path[\"type\"]" <<<"$reply")"
+	ip_in "$(json_query "$path.get(\"ia_address\")" <<<"$reply")" fd00:1::100 fd00:1::1ff
+done
+
+behaviour lightweight_relay_behind_another_link_gets_nothing
+# Behind a relay of a link no pool serves, or behind a second lightweight
+# relay (neither names the client's link): no pool, no answer.
+no_pool=$(stat_of "$ns1" dhcp6_drop_no_pool)
+send6 relayed-offlink-ldra-solicit --timeout 2 --expect-none
+send6 relayed-ldra-twice-solicit --timeout 2 --expect-none
+expect_eq "dhcp6_drop_no_pool" $((no_pool + 2)) "$(stat_of "$ns1" dhcp6_drop_no_pool)"
 
 behaviour decline_holds_the_address_back
 pxe1 lease flush

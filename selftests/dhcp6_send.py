@@ -59,6 +59,14 @@ or a frame broken in exactly one way:
 
 or one the server must leave to the stack as it came:
 
+    relayed-ldra-solicit  the Solicit inside a lightweight relay's
+                        Relay-Forw (RFC 6221: link-address ::)
+    relayed-ldra-in-relay-solicit  that inside relayed-solicit's Relay-Forw
+    relayed-linklocal-solicit  relayed-solicit with link-address fe80::1234
+    relayed-offlink-ldra-solicit  relayed-ldra-solicit inside a Relay-Forw
+                        from fd00:2:: (a link no pool serves)
+    relayed-ldra-twice-solicit  relayed-ldra-solicit inside another
+                        lightweight relay's Relay-Forw
     padded-relay-reply  a Relay-Repl (a server's message) to fd00:1::1,
                         with 8 bytes after the UDP datagram inside the
                         IPv6 payload: the stack must see it whole
@@ -171,10 +179,11 @@ def client_message(msg_type, xid, mac, ia=True, ia_addr=None,
     return msg
 
 
-def relay_forw(msg, client_mac=None):
-    """@msg in a Relay-Forw from fe80::1234 on fd00:1::/64, Interface-ID
-    "port7", with option 79 (Ethernet, @client_mac) when given."""
-    link = socket.inet_pton(socket.AF_INET6, "fd00:1::")
+def relay_forw(msg, client_mac=None, link="fd00:1::"):
+    """@msg in a Relay-Forw from fe80::1234 with link-address @link (the
+    client's link fd00:1::/64 by default), Interface-ID "port7", with
+    option 79 (Ethernet, @client_mac) when given."""
+    link = socket.inet_pton(socket.AF_INET6, link)
     peer = socket.inet_pton(socket.AF_INET6, "fe80::1234")
     lladdr = option(79, struct.pack("!H", 1) + client_mac) if client_mac else b""
     return (bytes([12, 0]) + link + peer + option(18, b"port7") + lladdr
@@ -205,7 +214,17 @@ def message(kind, xid, mac, client_mac=None):
         return msg[:3]
     if kind == "bad-option":
         msg += struct.pack("!HH", 23, 32) + b"\0" * 4
-    if kind.startswith("relayed-"):
+    if kind in ("relayed-ldra-solicit", "relayed-ldra-in-relay-solicit"):
+        msg = relay_forw(msg, link="::")
+        if kind == "relayed-ldra-in-relay-solicit":
+            msg = relay_forw(msg)
+    elif kind == "relayed-linklocal-solicit":
+        msg = relay_forw(msg, link="fe80::1234")
+    elif kind == "relayed-offlink-ldra-solicit":
+        msg = relay_forw(relay_forw(msg, link="::"), link="fd00:2::")
+    elif kind == "relayed-ldra-twice-solicit":
+        msg = relay_forw(relay_forw(msg, link="::"), link="::")
+    elif kind.startswith("relayed-"):
         msg = relay_forw(msg)
     return msg
 
@@ -361,7 +380,9 @@ def main():
         "padded-relay-reply", "edk2-solicit", "relayed-edk2-solicit",
         "ipxe-solicit", "http-solicit", "hint-solicit", "uuid-solicit",
         "uuid-request", "relayed-uuid-solicit",
-        "relayed-uuid-solicit-no-79"])
+        "relayed-uuid-solicit-no-79", "relayed-ldra-solicit",
+        "relayed-ldra-in-relay-solicit", "relayed-linklocal-solicit",
+        "relayed-offlink-ldra-solicit", "relayed-ldra-twice-solicit"])
     p.add_argument("--timeout", type=float, default=5)
     p.add_argument("--expect-none", action="store_true")
     args = p.parse_args()

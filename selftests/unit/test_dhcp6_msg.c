@@ -348,6 +348,62 @@ TEST(parse_relayed_twice_gives_the_relay_on_the_clients_link)
 	EXPECT_EQ(0x010203, req.xid);
 }
 
+TEST(relays_name_the_clients_link_by_the_nearest_usable_link_address)
+{
+	struct dhcp6_request req;
+
+	ASSERT_EQ(0, parse_msg(relayed_solicit, sizeof(relayed_solicit), &req));
+	EXPECT_TRUE(req.has_link);
+	EXPECT_EQ(0, memcmp(req.link, link_1, 16));
+	ASSERT_EQ(0, parse_msg(relayed_twice, sizeof(relayed_twice), &req));
+	EXPECT_TRUE(req.has_link);
+	EXPECT_EQ(0, memcmp(req.link, link_1, 16));
+	ASSERT_EQ(0, parse_msg(dhclient_request, sizeof(dhclient_request), &req));
+	EXPECT_FALSE(req.has_link);
+}
+
+/* A lightweight relay (RFC 6221) names no link: link-address ::. */
+#define LDRA_SOLICIT \
+	DHCP6_RELAY_FORW, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, \
+	PEER_LL, OPT(18, 4), 'p', 'o', 'r', 't', \
+	OPT(9, 44), RELAYED_SOLICIT_INNER
+
+TEST(ldra_alone_names_no_link)
+{
+	static const u8 m[] = { LDRA_SOLICIT };
+	struct dhcp6_request req;
+
+	ASSERT_EQ(0, parse_msg(m, sizeof(m), &req));
+	EXPECT_EQ(1, req.relay_depth);
+	EXPECT_FALSE(req.has_link);
+}
+
+TEST(ldra_behind_a_relay_takes_the_relays_link)
+{
+	static const u8 m[] = {
+		DHCP6_RELAY_FORW, 1, LINK_2, PEER_LL,
+		OPT(9, 90), LDRA_SOLICIT,
+	};
+	struct dhcp6_request req;
+
+	ASSERT_EQ(0, parse_msg(m, sizeof(m), &req));
+	EXPECT_EQ(2, req.relay_depth);
+	EXPECT_TRUE(req.has_link);
+	EXPECT_EQ(0, memcmp(req.link, link_2, 16));
+}
+
+TEST(link_local_link_address_names_no_link)
+{
+	static const u8 m[] = {
+		DHCP6_RELAY_FORW, 0, PEER_LL, PEER_LL,
+		OPT(9, 44), RELAYED_SOLICIT_INNER,
+	};
+	struct dhcp6_request req;
+
+	ASSERT_EQ(0, parse_msg(m, sizeof(m), &req));
+	EXPECT_FALSE(req.has_link);
+}
+
 /* Option 79 (RFC 6939): a DUID-UUID client's MAC, as its relay saw it. */
 #define UUID_SOLICIT_INNER \
 	DHCP6_SOLICIT, 0x04, 0x05, 0x06, \
