@@ -368,12 +368,20 @@ TEST(relays_name_the_clients_link_by_the_nearest_usable_link_address)
 	PEER_LL, OPT(18, 4), 'p', 'o', 'r', 't', \
 	OPT(9, 44), RELAYED_SOLICIT_INNER
 
-TEST(ldra_alone_names_no_link)
+/* Alone, or with a link-local link-address, a relay names no link. */
+TEST(ldra_or_link_local_relay_names_no_link)
 {
-	static const u8 m[] = { LDRA_SOLICIT };
+	static const u8 ldra[] = { LDRA_SOLICIT };
+	static const u8 link_local[] = {
+		DHCP6_RELAY_FORW, 0, PEER_LL, PEER_LL,
+		OPT(9, 44), RELAYED_SOLICIT_INNER,
+	};
 	struct dhcp6_request req;
 
-	ASSERT_EQ(0, parse_msg(m, sizeof(m), &req));
+	ASSERT_EQ(0, parse_msg(ldra, sizeof(ldra), &req));
+	EXPECT_EQ(1, req.relay_depth);
+	EXPECT_FALSE(req.has_link);
+	ASSERT_EQ(0, parse_msg(link_local, sizeof(link_local), &req));
 	EXPECT_EQ(1, req.relay_depth);
 	EXPECT_FALSE(req.has_link);
 }
@@ -390,18 +398,6 @@ TEST(ldra_behind_a_relay_takes_the_relays_link)
 	EXPECT_EQ(2, req.relay_depth);
 	EXPECT_TRUE(req.has_link);
 	EXPECT_EQ(0, memcmp(req.link, link_2, 16));
-}
-
-TEST(link_local_link_address_names_no_link)
-{
-	static const u8 m[] = {
-		DHCP6_RELAY_FORW, 0, PEER_LL, PEER_LL,
-		OPT(9, 44), RELAYED_SOLICIT_INNER,
-	};
-	struct dhcp6_request req;
-
-	ASSERT_EQ(0, parse_msg(m, sizeof(m), &req));
-	EXPECT_FALSE(req.has_link);
 }
 
 /* Option 79 (RFC 6939): a DUID-UUID client's MAC, as its relay saw it. */
