@@ -631,6 +631,7 @@ int shim_nla_put(struct sk_buff *skb, int type, int len, const void *data);
 #define IPV6_ADDR_MULTICAST	0x0002U
 #define IPV6_ADDR_LOOPBACK	0x0010U
 #define IPV6_ADDR_LINKLOCAL	0x0020U
+#define IPV6_ADDR_SITELOCAL	0x0040U
 static inline bool ipv6_addr_any(const struct in6_addr *a)
 {
 	return IN6_IS_ADDR_UNSPECIFIED(a);
@@ -661,7 +662,8 @@ static inline int ipv6_addr_type(const struct in6_addr *a)
 {
 	return (IN6_IS_ADDR_MULTICAST(a) ? IPV6_ADDR_MULTICAST : 0) |
 	       (IN6_IS_ADDR_LOOPBACK(a) ? IPV6_ADDR_LOOPBACK : 0) |
-	       (IN6_IS_ADDR_LINKLOCAL(a) ? IPV6_ADDR_LINKLOCAL : 0);
+	       (IN6_IS_ADDR_LINKLOCAL(a) ? IPV6_ADDR_LINKLOCAL : 0) |
+	       (IN6_IS_ADDR_SITELOCAL(a) ? IPV6_ADDR_SITELOCAL : 0);
 }
 
 struct sk_buff *genlmsg_new(size_t size, gfp_t gfp);
