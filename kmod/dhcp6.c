@@ -80,7 +80,8 @@ static bool pool_serves(const struct pxe_pool *pool,
 		return false;
 	if (ctx->req.has_link)
 		return pxe_in_prefix6(pool, &ctx->link_addr);
-	return ctx->req.relay_depth <= 1 && pool->link == ctx->rx->link;
+	return !ctx->req.link_local && ctx->req.relay_depth <= 1 &&
+	       pool->link == ctx->rx->link;
 }
 
 static struct pxe_pool *any_serving_pool(struct dhcp6_ctx *ctx)

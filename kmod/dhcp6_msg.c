@@ -368,13 +368,16 @@ static int parse_client(const u8 *msg, size_t len, struct dhcp6_request *req)
 	return check_identifiers(&st);
 }
 
-/* Neither :: nor in fe80::/10: an address that names a link. */
-static bool names_a_link(const u8 *addr)
+static bool is_unspecified(const u8 *addr)
 {
 	static const u8 zero[DHCP6_ADDR_LEN];
 
-	return memcmp(addr, zero, DHCP6_ADDR_LEN) &&
-	       !(addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80);
+	return !memcmp(addr, zero, DHCP6_ADDR_LEN);
+}
+
+static bool is_link_local(const u8 *addr)
+{
+	return addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80;
 }
 
 static void take_relay(struct dhcp6_relay *relay, const struct relay_level *lvl)
@@ -409,10 +412,18 @@ int dhcp6_parse(const u8 *buf, size_t len, struct dhcp6_request *req)
 		if (ret < 0)
 			return ret;
 		take_relay(&req->relay, &lvl);
-		if (names_a_link(req->relay.link_address)) {
-			req->has_link = true;
-			memcpy(req->link, req->relay.link_address,
-			       DHCP6_ADDR_LEN);
+		/*
+		 * A lightweight relay (::) is a switch on the link of the
+		 * next relay out, or of the server: it is looked through.
+		 * Any other relay routes; a link-local link-address of one
+		 * names a client link we cannot know.  Inner levels win.
+		 */
+		if (!is_unspecified(req->relay.link_address)) {
+			req->link_local = is_link_local(req->relay.link_address);
+			req->has_link = !req->link_local;
+			if (req->has_link)
+				memcpy(req->link, req->relay.link_address,
+				       DHCP6_ADDR_LEN);
 		}
 		req->relay_depth++;
 		buf = lvl.inner;

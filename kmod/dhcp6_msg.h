@@ -178,11 +178,13 @@ struct dhcp6_request {
 	struct dhcp6_relay relay;
 	/*
 	 * The client's link as the relays name it: the link-address of the
-	 * relay closest to the client that gives one.  A lightweight relay
-	 * (RFC 6221) gives ::, a relay with no address on the client's link
-	 * a link-local one; neither names a link.
+	 * relay closest to the client that gives one; a lightweight relay
+	 * (RFC 6221) gives :: and is looked through.  When that address is
+	 * link-local (a routing relay with no other address on the client's
+	 * link) no link is named and @link_local says so.
 	 */
 	bool has_link;
+	bool link_local;
 	u8 link[DHCP6_ADDR_LEN];
 	/* The whole message as parsed: dhcp6_build_reply() walks its relays. */
 	const u8 *msg;

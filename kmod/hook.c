@@ -203,7 +203,6 @@ static unsigned int dhcp6_refuse(struct pxe_link *link, enum pxe_stat stat)
 	return NF_ACCEPT;
 }
 
-/* ff02::2, All_Routers, where a Router Solicitation goes. */
 /* The longest Router Solicitation read: its header and 31 option units. */
 #define RS_MAX_LEN	256
 

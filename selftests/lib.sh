@@ -29,16 +29,30 @@ EMULATOR_WARN_RE='WARNING: CPU: [0-9]+ PID: [0-9]+ at arch/x86/kernel/traps\.c:[
 EMULATOR_WARN_NOTE='selftests: left out the emulator'"'"'s #DB warning in exc_debug'
 
 # kernel_log_splats: read a kernel log, print each SPLAT_RE line with the 12
-# after it.  A "cut here" ... "end trace" block whose warning is the
-# emulator's is first replaced by EMULATOR_WARN_NOTE, which is printed alone
-# when nothing else is found; a caller tells it apart by that line.
+# after it.  A "cut here" ... "end trace" block is replaced by
+# EMULATOR_WARN_NOTE (printed alone when nothing else is found; a caller
+# tells it apart by that line) only when it is the emulator's warning and
+# nothing else: its first line after "cut here" is EMULATOR_WARN_RE, it has
+# one "Call Trace:" and no other SPLAT_RE line, and at most 150 lines.
+# Another CPU's report printed into it (a KASAN or lockdep report, a
+# sleeping-in-atomic BUG, our WARNING whose "cut here" came first) keeps
+# the whole block.  The regexes go through ENVIRON: awk -v would take
+# their backslashes as string escapes.
 kernel_log_splats() {
 	local log
-	log=$(awk -v re="$EMULATOR_WARN_RE" -v note="$EMULATOR_WARN_NOTE" '
-		function flush() { for (i = 1; i <= n; i++) print blk[i]; n = 0; emu = 0 }
+	log=$(EMU_RE=$EMULATOR_WARN_RE SPLATS=$SPLAT_RE \
+	      awk -v note="$EMULATOR_WARN_NOTE" '
+		BEGIN { re = ENVIRON["EMU_RE"]; splat = ENVIRON["SPLATS"] }
+		function reset() { n = 0; emu = 0; other = 0; traces = 0 }
+		function flush() { for (i = 1; i <= n; i++) print blk[i]; reset() }
 		/-\[ cut here \]-/ { flush(); blk[n = 1] = $0; next }
-		n { blk[++n] = $0; if ($0 ~ re) emu = 1
-		    if ($0 ~ /---\[ end trace/) { if (emu) { print note; n = 0; emu = 0 } else flush() }
+		n { blk[++n] = $0
+		    if (n == 2 && $0 ~ re) emu = 1
+		    else if ($0 ~ /Call Trace:/ && !traces) traces = 1
+		    else if ($0 ~ splat) other = 1
+		    if ($0 ~ /---\[ end trace/) {
+			if (emu && !other) { print note; reset() } else flush()
+		    } else if (n > 150) flush()
 		    next }
 		{ print }
 		END { flush() }')

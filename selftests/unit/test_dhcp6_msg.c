@@ -381,9 +381,27 @@ TEST(ldra_or_link_local_relay_names_no_link)
 	ASSERT_EQ(0, parse_msg(ldra, sizeof(ldra), &req));
 	EXPECT_EQ(1, req.relay_depth);
 	EXPECT_FALSE(req.has_link);
+	EXPECT_FALSE(req.link_local);
 	ASSERT_EQ(0, parse_msg(link_local, sizeof(link_local), &req));
 	EXPECT_EQ(1, req.relay_depth);
 	EXPECT_FALSE(req.has_link);
+	EXPECT_TRUE(req.link_local);
+}
+
+/* A routing relay with only a link-local address hides its client's link. */
+TEST(link_local_relay_behind_a_relay_names_no_link)
+{
+	static const u8 m[] = {
+		DHCP6_RELAY_FORW, 1, LINK_2, PEER_LL,
+		OPT(9, 82), DHCP6_RELAY_FORW, 0, PEER_LL, PEER_LL,
+		OPT(9, 44), RELAYED_SOLICIT_INNER,
+	};
+	struct dhcp6_request req;
+
+	ASSERT_EQ(0, parse_msg(m, sizeof(m), &req));
+	EXPECT_EQ(2, req.relay_depth);
+	EXPECT_FALSE(req.has_link);
+	EXPECT_TRUE(req.link_local);
 }
 
 TEST(ldra_behind_a_relay_takes_the_relays_link)
