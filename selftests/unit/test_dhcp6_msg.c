@@ -368,12 +368,21 @@ TEST(relays_name_the_clients_link_by_the_nearest_usable_link_address)
 	PEER_LL, OPT(18, 4), 'p', 'o', 'r', 't', \
 	OPT(9, 44), RELAYED_SOLICIT_INNER
 
-/* Alone, or with a link-local link-address, a relay names no link. */
+/*
+ * Alone, or with a link-local link-address, a relay names no link; a
+ * routing relay with only a link-local address hides its client's link
+ * even behind a relay that names one.
+ */
 TEST(ldra_or_link_local_relay_names_no_link)
 {
 	static const u8 ldra[] = { LDRA_SOLICIT };
 	static const u8 link_local[] = {
 		DHCP6_RELAY_FORW, 0, PEER_LL, PEER_LL,
+		OPT(9, 44), RELAYED_SOLICIT_INNER,
+	};
+	static const u8 behind[] = {
+		DHCP6_RELAY_FORW, 1, LINK_2, PEER_LL,
+		OPT(9, 82), DHCP6_RELAY_FORW, 0, PEER_LL, PEER_LL,
 		OPT(9, 44), RELAYED_SOLICIT_INNER,
 	};
 	struct dhcp6_request req;
@@ -386,19 +395,7 @@ TEST(ldra_or_link_local_relay_names_no_link)
 	EXPECT_EQ(1, req.relay_depth);
 	EXPECT_FALSE(req.has_link);
 	EXPECT_TRUE(req.link_local);
-}
-
-/* A routing relay with only a link-local address hides its client's link. */
-TEST(link_local_relay_behind_a_relay_names_no_link)
-{
-	static const u8 m[] = {
-		DHCP6_RELAY_FORW, 1, LINK_2, PEER_LL,
-		OPT(9, 82), DHCP6_RELAY_FORW, 0, PEER_LL, PEER_LL,
-		OPT(9, 44), RELAYED_SOLICIT_INNER,
-	};
-	struct dhcp6_request req;
-
-	ASSERT_EQ(0, parse_msg(m, sizeof(m), &req));
+	ASSERT_EQ(0, parse_msg(behind, sizeof(behind), &req));
 	EXPECT_EQ(2, req.relay_depth);
 	EXPECT_FALSE(req.has_link);
 	EXPECT_TRUE(req.link_local);
