@@ -68,10 +68,11 @@ bool pxe_dhcp6_serves(const struct pxe_link *link)
 /*
  * Relayed: a pool of any link whose /64 holds the link-address of the
  * relay closest to the client that names one (the client's link).  When
- * none does, one lightweight relay (RFC 6221) or a relay with only a
- * link-local address sits on the link the message came in on, which is
- * the client's: a pool of that link, as for a client's own message.
- * Behind more relays, none.
+ * none does, one lightweight relay (RFC 6221, link-address ::) sits on
+ * the link the message came in on, which is the client's: a pool of that
+ * link, as for a client's own message.  Behind more lightweight relays,
+ * or from a routing relay whose link-address is link-local (its client's
+ * link is one we cannot know), none.
  */
 static bool pool_serves(const struct pxe_pool *pool,
 			const struct dhcp6_ctx *ctx)

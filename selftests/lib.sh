@@ -23,8 +23,8 @@ SPLAT_RE='WARNING:|BUG:|BUG |kernel BUG|Oops|general protection|refcount_t:|list
 # deliver a #DB with DR_STEP while the guest runs kernel code (a trap flag the
 # kernel never set), and exc_debug_kernel() answers with WARN_ON_ONCE (it is
 # inlined: the warning names exc_debug); its comment names QEMU as the known
-# cause.  It fires at most once a boot
-# and its trace names none of our code (seen once, in p9_fid_create).
+# cause.  It fires at most once a boot and its trace names none of our code
+# (seen once, in p9_fid_create).
 EMULATOR_WARN_RE='WARNING: CPU: [0-9]+ PID: [0-9]+ at arch/x86/kernel/traps\.c:[0-9]+ exc_debug(_kernel)?\+'
 EMULATOR_WARN_NOTE='selftests: left out the emulator'"'"'s #DB warning in exc_debug'
 
