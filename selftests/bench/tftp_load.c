@@ -656,13 +656,15 @@ static double timeout_of(const struct client *c)
 static void on_timeout(struct client *c)
 {
 	if (t_now - c->last_progress > opt.giveup_seconds) {
-		static const char *const what[] = {
-			[PH_DISCOVER] = "no OFFER", [PH_REQUEST] = "no ACK",
-			[PH_PROBE] = "no OACK to the size probe", [PH_DOWNLOAD] = "no progress",
-		};
-
-		die("client %d: %s for %u s (waiting for block %u, %llu bytes in)",
-		    c->id, what[c->phase], opt.giveup_seconds, c->next_block, c->bytes);
+		if (c->phase == PH_DISCOVER || c->phase == PH_REQUEST)
+			die("client %d: no DHCP%s in %u s (xid %08x)", c->id,
+			    c->phase == PH_DISCOVER ? "OFFER" : "ACK", opt.giveup_seconds,
+			    ntohl(c->xid));
+		if (c->phase == PH_PROBE)
+			die("client %d: no OACK to the size probe of %s in %u s", c->id,
+			    c->file, opt.giveup_seconds);
+		die("client %d: no progress for %u s (waiting for block %u, %llu bytes in)",
+		    c->id, opt.giveup_seconds, c->next_block, c->bytes);
 	}
 	c->resends++;
 	if (c->phase == PH_DISCOVER || c->phase == PH_REQUEST) {
