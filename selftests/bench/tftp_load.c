@@ -575,7 +575,7 @@ static void on_dhcp(struct client *clients, const unsigned char *p, size_t len, 
 	uint32_t xid, id;
 
 	if (len < DHCP_OPTIONS || p[0] != 2)
-		return;		/* not a reply (our own broadcasts come back too) */
+		return;		/* not a BOOTREPLY */
 	memcpy(&xid, p + 4, 4);
 	id = ntohl(xid) - xid_base;
 	if (id >= opt.clients)
