@@ -778,7 +778,8 @@ static int send_image(struct apply *ap, struct item *it)
 	batch_where(ap->path, it->line);
 	snprintf(what, sizeof(what), "image load %s", it->name);
 	progress_begin(&pr, it->name, it->file.size, 0);
-	ret = image_upload(what, it->name, &it->file, false, &pr, &id, sha256);
+	ret = image_upload(what, it->name, &it->file, false, &pr, &id,
+			   it->sha256, sha256);
 	if (!ret)
 		progress_show(&pr, true);
 	batch_where(NULL, 0);

@@ -9,15 +9,16 @@
  *
  * A load is an upload: IMAGE_NEW reserves the memory, IMAGE_WRITEs fill it
  * in order, IMAGE_COMMIT hands over the SHA-256 pxectl computed and the
- * kernel publishes the image only if its own hash agrees.  Until then
- * nothing is visible; if pxectl dies, the kernel drops the upload.  The
+ * kernel hashes the bytes as they arrive and answers the commit with their
+ * SHA-256 (handed a SHA-256, it publishes only if the two agree: apply and
+ * sync, which hashed the file to decide, pass theirs).  Until then nothing
+ * is visible; if pxectl dies, the kernel drops the upload.  The
  * upload here serves both load and sync, which stages its uploads and
  * publishes them together.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,22 +190,43 @@ static int upload_write(struct pxe_pipeline *p, uint32_t id, uint64_t offset,
 	return pxe_pipeline_send(p, msg);
 }
 
-static int upload_commit(const char *what, uint32_t id,
-			 const uint8_t sha256[SHA256_LEN], bool stage)
+struct commit_reply {
+	const char *what;
+	uint8_t *sha256;
+};
+
+static int commit_reply(struct nlattr **attrs, void *arg)
+{
+	struct commit_reply *r = arg;
+
+	if (!attrs[PXE_A_IMAGE_SHA256] ||
+	    nla_len(attrs[PXE_A_IMAGE_SHA256]) != SHA256_LEN) {
+		pxe_error(r->what, "kernel reply carries no SHA-256 (%s)",
+			  SAME_RELEASE_HINT);
+		return -1;
+	}
+	memcpy(r->sha256, nla_data(attrs[PXE_A_IMAGE_SHA256]), SHA256_LEN);
+	return 0;
+}
+
+/* Hands over @want (if any) and takes the kernel's SHA-256 of the upload. */
+static int upload_commit(const char *what, uint32_t id, const uint8_t *want,
+			 bool stage, uint8_t sha256[SHA256_LEN])
 {
 	struct nl_msg *msg = pxe_msg_new(PXE_CMD_IMAGE_COMMIT, 0);
+	struct commit_reply r = { .what = what, .sha256 = sha256 };
 	int err;
 
 	if (!msg)
 		return -1;
 	err = nla_put_u32(msg, PXE_A_IMAGE_UPLOAD, id);
-	if (!err)
-		err = nla_put(msg, PXE_A_IMAGE_SHA256, SHA256_LEN, sha256);
+	if (!err && want)
+		err = nla_put(msg, PXE_A_IMAGE_SHA256, SHA256_LEN, want);
 	if (!err && stage)
 		err = nla_put_flag(msg, PXE_A_IMAGE_STAGE);
 	if (err)
 		return pxe_msg_abort(what, msg, err);
-	return pxe_request(what, msg, NULL, NULL);
+	return pxe_request(what, msg, commit_reply, &r);
 }
 
 bool image_sha256(const uint8_t *data, uint64_t size,
@@ -218,21 +240,6 @@ bool image_sha256(const uint8_t *data, uint64_t size,
 	     EVP_DigestFinal_ex(ctx, sha256, NULL);
 	EVP_MD_CTX_free(ctx);
 	return ok;
-}
-
-/* The file's SHA-256, computed beside the upload: on another CPU, if any. */
-struct hash_job {
-	const struct image_file *file;
-	uint8_t sha256[SHA256_LEN];
-	bool ok;
-};
-
-static void *hash_file(void *arg)
-{
-	struct hash_job *job = arg;
-
-	job->ok = image_sha256(job->file->data, job->file->size, job->sha256);
-	return NULL;
 }
 
 /* Sends @data in order, in chunks, several in flight. */
@@ -318,37 +325,24 @@ void image_file_unmap(struct image_file *file)
 
 int image_upload(const char *what, const char *name,
 		 const struct image_file *file, bool stage,
-		 struct progress *pr, uint32_t *id,
+		 struct progress *pr, uint32_t *id, const uint8_t *want,
 		 uint8_t sha256[SHA256_LEN])
 {
-	struct hash_job job = { .file = file };
-	bool hashed = false, uploaded;
-	pthread_t hasher;
-
 	/* Big writes: allocate requests that hold a whole chunk. */
 	nlmsg_set_default_size(PXE_IMAGE_CHUNK_MAX + 1024);
 	if (upload_begin(what, name, file->size, id))
 		return -1;
-	/* Both hash the same mapped bytes: a file changing under us fails. */
-	if (pthread_create(&hasher, NULL, hash_file, &job)) {
-		hash_file(&job);
-		hashed = true;
-	}
-	uploaded = !upload_data(what, *id, file->data, file->size, pr);
-	if (!hashed)
-		pthread_join(hasher, NULL);
-	if (uploaded && !job.ok)
-		pxe_error(what, "cannot compute SHA-256 (OpenSSL failed)");
 	/*
-	 * A commit refused before it weighs the hash (the staged limit) leaves
-	 * the upload; one refused after has ended it, and its abort is a no-op.
+	 * The kernel hashes what it receives, behind the writes, and answers
+	 * the commit with it: hashed once.  A commit refused before it weighs
+	 * the hash (the staged limit) leaves the upload; one refused after
+	 * has ended it, and its abort is a no-op.
 	 */
-	if (!uploaded || !job.ok ||
-	    upload_commit(what, *id, job.sha256, stage)) {
+	if (upload_data(what, *id, file->data, file->size, pr) ||
+	    upload_commit(what, *id, want, stage, sha256)) {
 		image_upload_abort(what, *id);
 		return -1;
 	}
-	memcpy(sha256, job.sha256, SHA256_LEN);
 	return 0;
 }
 
@@ -396,7 +390,8 @@ static int image_load(int argc, char *argv[])
 	if (image_file_map(what, argv[2], 0, &file))
 		return 1;
 	progress_begin(&pr, argv[1], file.size, 0);
-	if (!image_upload(what, argv[1], &file, false, &pr, &id, sha256)) {
+	if (!image_upload(what, argv[1], &file, false, &pr, &id, NULL,
+			  sha256)) {
 		progress_show(&pr, true);
 		image_name_normalise(argv[1], name, sizeof(name));
 		print_loaded(name, file.size, sha256);

@@ -522,7 +522,7 @@ static int stage_one(struct sync *s, const struct entry *e,
 	}
 	if (!sync_map(s, what, e, &file)) {
 		ret = image_upload(what, e->name, &file, true, pr,
-				   &s->staged[s->n_staged], sha256);
+				   &s->staged[s->n_staged], NULL, sha256);
 		image_file_unmap(&file);
 	}
 	free(what);

@@ -253,13 +253,14 @@ void progress_show(struct progress *pr, bool final);
 
 /*
  * Uploads @file as image @name (IMAGE_NEW, the writes, IMAGE_COMMIT; with
- * @stage, IMAGE_STAGE: verified, published by IMAGE_PUBLISH) and adds the
- * bytes sent to @pr.  Fills @id and the SHA-256 of what was sent.  On
- * failure (printed, naming @what) the upload is dropped.
+ * @stage, IMAGE_STAGE: published by IMAGE_PUBLISH) and adds the bytes sent
+ * to @pr.  With @want, the kernel stores the image only if what it received
+ * has that SHA-256.  Fills @id and @sha256, the kernel's SHA-256 of what it
+ * received.  On failure (printed, naming @what) the upload is dropped.
  */
 int image_upload(const char *what, const char *name,
 		 const struct image_file *file, bool stage,
-		 struct progress *pr, uint32_t *id,
+		 struct progress *pr, uint32_t *id, const uint8_t *want,
 		 uint8_t sha256[SHA256_LEN]);
 /* IMAGE_ABORT of an upload or a staged one; gone already is no error. */
 void image_upload_abort(const char *what, uint32_t id);

@@ -72,7 +72,7 @@ def staged_upload(nl, name, data):
     if data:
         expect(f"write {name}", write(nl, up, 0, data)[0], 0)
     expect(f"stage {name}", stage(nl, up, hashlib.sha256(data).digest()),
-           (0, "", {}))
+           (0, "", {"image-sha256": hashlib.sha256(data).digest()}))
     return up
 
 
@@ -168,6 +168,18 @@ def case_commit_publishes_verified_image(nl):
     expect("sha256", reply["image-sha256"],
            hashlib.sha256(DATA).digest())
     expect("the upload is gone", commit(nl, up, b"\0" * 32)[0], errno.ENOENT)
+
+
+def case_commit_without_sha256_answers_the_kernels(nl):
+    """pxectl image load sends none: the kernel's own hash, of what it got
+    in writes of odd sizes, is the answer and the stored image's."""
+    up = new_upload(nl, "unverified", len(DATA))
+    for off in range(0, len(DATA), 3333):
+        expect(f"write at {off}", write(nl, up, off, DATA[off:off + 3333])[0], 0)
+    err, text, reply = nl.request("image-commit", {"image-upload": up})
+    expect("commit without image-sha256", (err, text, reply),
+           (0, "", {"image-sha256": hashlib.sha256(DATA).digest()}))
+    expect("stored sha256", sha_of(nl, "unverified"), hashlib.sha256(DATA).digest())
 
 
 def case_other_socket_cannot_touch_an_upload(nl):

@@ -24,6 +24,7 @@ CASES=(
 	commit_of_incomplete_upload_is_refused
 	sha256_mismatch_stores_nothing
 	commit_publishes_verified_image
+	commit_without_sha256_answers_the_kernels
 	other_socket_cannot_touch_an_upload
 	abort_returns_memory
 	closed_socket_drops_its_uploads
@@ -49,5 +50,5 @@ for case in "${CASES[@]}"; do
 done
 
 behaviour only_the_committed_images_remain
-expect_eq "images" "good/one incomplete" \
+expect_eq "images" "good/one incomplete unverified" \
 	"$(pxe1 -j image show | json_query "' '.join(sorted(i['name'] for i in j))")"

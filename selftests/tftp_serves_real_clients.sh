@@ -43,6 +43,14 @@ pxe1 image load text.txt "$text" >/dev/null
 hpa_get text.txt "$out" ascii
 expect_same "tftp-hpa -m ascii text.txt" "$text" "$out"
 
+behaviour netascii_tsize_counts_every_line_end
+# The load counts CR and LF eight bytes at a time: the lines above put them
+# at every offset within a word.  Each becomes two bytes on the wire.
+ends=$(tr -cd '\r\n' <"$text" | wc -c)
+reply=$(tftp_send "$(hexof '\000\001text.txt\000netascii\000tsize\0000\000')" --wait 2 --abort)
+expect_eq "OACK to a netascii RRQ with tsize 0" \
+	"OACK tsize=$(($(stat -c %s "$text") + ends))" "$(sed -n 1p <<<"$reply")"
+
 behaviour hpa_downloads_41mb_past_block_65535
 image_random big41.bin $((41 * 1024 * 1024))
 hpa_get big41.bin "$out"
