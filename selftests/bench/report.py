@@ -478,8 +478,9 @@ def method(run):
 - **Trials**: every figure is the median of {n} trials, with min and max beside it in
   brackets; ratios are of medians. A ratio row names the peer best at that row: the
   highest median where higher is better, the lowest where lower is better.
-- **DHCP rate**: `perfdhcp -4|-6 -l cli0 -r RATE -R {m.get('dhcp_clients')} -p SECS`
-  (DHCPv4 relayed: giaddr 10.1.0.2, unicast to srv0). A probe search picks the rate:
+- **DHCP rate**: `perfdhcp -4 -l cli0 -r RATE -R {m.get('dhcp_clients')} -p SECS 10.1.0.1`
+  (relayed as a relay sends it: unicast to srv0's address, giaddr 10.1.0.2), and
+  `perfdhcp -6` the same but for the address (to ff02::1:2 from cli0's link-local one). A probe search picks the rate:
   {m.get('dhcp_probe_secs')} s probes from -r 100, halving until one passes (<= 2.5 %
   drops) or doubling until one fails, then two bisection steps, one probe a rate. The
   chosen -r is the one of the passing probe that achieved the most. It is
@@ -490,7 +491,7 @@ def method(run):
   (Little's law from perfdhcp's counts and delays): what perfdhcp, stopping at `-p`,
   counts as dropped though still on its way; it must stay under 0.5 %. Latency: {n}
   trials of {m.get('latency_secs')} s at -r {m.get('latency_rate')}, the median of perfdhcp's average and maximum
-  DISCOVER-OFFER (SOLICIT-ADVERTISE) delay. Each rate trial starts, after a settling second,
+  DISCOVER-OFFER (SOLICIT-ADVERTISE) delay. Each rate trial starts, after a settling half second,
   from the same state: pxe's leases flushed, dnsmasq and Kea restarted (the latency
   trials only before the first of them: they take a few hundred leases). The 90 % full
   pool row runs at the empty pool's chosen -r, the pool refilled before each trial.
