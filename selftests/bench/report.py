@@ -486,6 +486,9 @@ def method(run):
     n = m.get("trials", 1)
     pins = m.get("pins", [])
     rmem = (run.get("net") or {}).get("rmem_default", 0) // 1024
+    pc = m.get("pinned_cases", "all")
+    pinned_cases = "every case" if pc == "all" else ", ".join(
+        CASES[int(i)] for i in pc.split(","))
     out = ["## Method", "", f"""\
 - **Where**: one qemu VM (TCG, no KVM) of {m.get('cpus')} vCPUs and {m.get('mem_mib')} MiB
   per kernel, booted by `selftests/vm-run` with pxe.ko loaded; `selftests/bench/guest.py`
@@ -527,8 +530,9 @@ def method(run):
   the RFC defaults, blksize and windowsize; SHA-256 of every copy against the file, a
   mismatch fails the run), {m.get('tftp_mb')} MiB random file, each transfer capped at
   {m.get('tftp_cap')} s (a capped transfer's rate is over the bytes that arrived). Runs
-  {' and '.join('pinned' if p else 'unpinned' for p in pins)}: pinned = the client and the
-  server process (threads and children) on vCPU 0, unpinned = both vCPUs for both.
+  {' and '.join('pinned' if p else 'unpinned' for p in pins)} (pinned: {pinned_cases}): pinned
+  = the client and the server process (threads and children) on vCPU 0, unpinned = both
+  vCPUs for both.
   Under TCG a wakeup crossing to the other vCPU waits for the host to schedule that
   vCPU's thread, which a lock-step transfer pays twice per block; the goals are judged
   on the unpinned runs. Real clients (unpinned, SHA-256 checked too):
