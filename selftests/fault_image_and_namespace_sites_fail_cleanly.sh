@@ -32,12 +32,13 @@ fault_need_machine
 
 NOMEM="Cannot allocate memory"
 
-# pxe_nl_image_new_doit allocates the upload, the image's entry, its page
-# array, then its pages (fail_page_alloc), then the reply (whose loss
-# leaves an upload that goes with pxectl's socket).
+# pxe_nl_image_new_doit allocates the upload, the SHA-256 transform (in the
+# crypto API) and its state, the image's entry, its page array, then its
+# pages (fail_page_alloc), then the reply (whose loss leaves an upload that
+# goes with pxectl's socket).
 behaviour image_load_fails_at_each_of_its_allocations
 image_file a.bin 300000
-for n in 1 2 4; do
+for n in 1 2 3 4 6; do
 	log "image load, allocation $n fails"
 	fault_nth slab pxe_nl_image_new_doit
 	expect_error "pxectl: image load a.bin: $NOMEM" \
@@ -45,7 +46,7 @@ for n in 1 2 4; do
 	fault_fired slab
 	expect_eq "images after the failed load" 0 "$(count_of image show)"
 done
-for what in "slab 3" "page 1" "page 74"; do
+for what in "slab 5" "page 1" "page 74"; do
 	log "image load, $what fails"
 	read -r point n <<<"$what"
 	fault_nth "$point" pxe_nl_image_new_doit
