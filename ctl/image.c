@@ -333,10 +333,10 @@ int image_upload(const char *what, const char *name,
 	if (upload_begin(what, name, file->size, id))
 		return -1;
 	/*
-	 * The kernel hashes what it receives, behind the writes, and answers
-	 * the commit with it: hashed once.  A commit refused before it weighs
-	 * the hash (the staged limit) leaves the upload; one refused after
-	 * has ended it, and its abort is a no-op.
+	 * The kernel hashes what it receives as it arrives, and answers the
+	 * commit with it: hashed once.  A commit refused before it weighs the
+	 * hash (the staged limit, no memory) leaves the upload; one refused
+	 * after has ended it, and its abort is a no-op.
 	 */
 	if (upload_data(what, *id, file->data, file->size, pr) ||
 	    upload_commit(what, *id, want, stage, sha256)) {

@@ -3,12 +3,13 @@
  * pxe: the image store -- named blobs the TFTP server sends.
  *
  * An image is uploaded in three steps (IMAGE_NEW, IMAGE_WRITE..., IMAGE_COMMIT)
- * into pages allocated up front and published under its name only once
- * complete (and, if the uploader sent a SHA-256, verified): a reader never
- * sees it half loaded.  Each write is copied into the pages in the writer's
- * context; a work item hashes the pages behind it on another CPU, so the
- * hash (the slowest part of a load) overlaps the copy instead of following
- * it, and the commit waits only for what is left of it.
+ * into pages allocated up front, hashed as it arrives (the crypto API's
+ * "sha256": SHA-NI or AVX2 where the CPU has them), and published under its
+ * name only once complete (and, if the uploader sent a SHA-256, verified):
+ * a reader never sees it half loaded.  The hash runs in the writer's own
+ * context, charged to its cgroup like the copy: a work item on another CPU
+ * would overlap the two, but would let a container whose CPU is capped make
+ * the kernel hash for it several times what it spends itself.
  * Published images never change; replacing one publishes another image
  * under the same name and drops the store's reference to the old one, whose
  * pages live on until its last download lets go.
@@ -69,16 +70,10 @@ struct upload {
 	struct list_head node;
 	u32 id;
 	u32 portid;
-	u64 written;			/* read by hash_work: release/acquire */
+	u64 written;
 	u64 line_ends;			/* '\n' and '\r' bytes seen */
-	struct image_entry *entry;	/* unpublished, no other reference */
-	/* The SHA-256 of the pages, computed behind the writes. */
 	struct shash_desc *hash;	/* "sha256": the fastest the CPU has */
-	struct work_struct hash_work;
-	wait_queue_head_t hashed_all;	/* the commit waits here */
-	u64 hashed;			/* written by hash_work only */
-	int hash_err;
-	bool stop;			/* the upload is going away */
+	struct image_entry *entry;	/* unpublished, no other reference */
 };
 
 /*
@@ -226,33 +221,6 @@ static int image_alloc_pages(struct pxe_image *image)
 	return 0;
 }
 
-/*
- * The hash work: hashes the pages from where it left off up to what the
- * writes have copied so far, then wakes the commit if it waits.  A write
- * queues it again (queue_work() while it runs requeues it), so the last
- * write's bytes are always hashed.
- */
-static void upload_hash_work(struct work_struct *work)
-{
-	struct upload *up = container_of(work, struct upload, hash_work);
-	struct pxe_image *image = &up->entry->image;
-	/* Pairs with the write's release: the bytes up to @end are there. */
-	u64 end = smp_load_acquire(&up->written);
-
-	while (up->hashed < end && !up->hash_err && !READ_ONCE(up->stop)) {
-		u64 off = up->hashed;
-		unsigned int in_page = offset_in_page(off);
-		unsigned int n = min_t(u64, end - off, PAGE_SIZE - in_page);
-		u8 *p = page_address(image->pages[off >> PAGE_SHIFT]);
-
-		up->hash_err = crypto_shash_update(up->hash, p + in_page, n);
-		/* Pairs with upload_digest()'s acquire. */
-		smp_store_release(&up->hashed, off + n);
-		cond_resched();
-	}
-	wake_up(&up->hashed_all);
-}
-
 /* Process context: the hash state for a new upload. */
 static int upload_hash_init(struct upload *up)
 {
@@ -272,11 +240,9 @@ static int upload_hash_init(struct upload *up)
 	return err;
 }
 
-/* Stops the hash work (if it runs) and frees the hash state; idempotent. */
-static void upload_hash_stop(struct upload *up)
+/* Frees the hash state; idempotent. */
+static void upload_hash_free(struct upload *up)
 {
-	WRITE_ONCE(up->stop, true);
-	cancel_work_sync(&up->hash_work);
 	if (up->hash) {
 		crypto_free_shash(up->hash->tfm);
 		kfree_sensitive(up->hash);
@@ -284,46 +250,9 @@ static void upload_hash_stop(struct upload *up)
 	}
 }
 
-/*
- * Waits for the hash to catch up with the writes and takes the digest; a
- * fatal signal ends the wait (the hash of a large image under emulation
- * takes a while).  The upload must be off every list: nobody else frees it.
- */
-static bool upload_hashed(struct upload *up)
-{
-	/* Pairs with the hash work's release: the state is up to date. */
-	return smp_load_acquire(&up->hashed) == up->written ||
-	       READ_ONCE(up->hash_err);
-}
-
-static int upload_digest(struct upload *up, u8 digest[SHA256_DIGEST_SIZE])
-{
-	int err;
-
-	err = wait_event_killable(up->hashed_all, upload_hashed(up));
-	if (!err) {
-		/* The work may still be queued with nothing left to do. */
-		cancel_work_sync(&up->hash_work);
-		err = up->hash_err ?: crypto_shash_final(up->hash, digest);
-	}
-	upload_hash_stop(up);
-	return err;
-}
-
-static struct upload *upload_alloc(void)
-{
-	struct upload *up = kzalloc(sizeof(*up), GFP_KERNEL_ACCOUNT);
-
-	if (up) {
-		INIT_WORK(&up->hash_work, upload_hash_work);
-		init_waitqueue_head(&up->hashed_all);
-	}
-	return up;
-}
-
 static void upload_free(struct upload *up)
 {
-	upload_hash_stop(up);
+	upload_hash_free(up);
 	if (up->entry)
 		image_free(&up->entry->image);
 	kfree(up);
@@ -548,7 +477,7 @@ int pxe_nl_image_new_doit(struct sk_buff *skb, struct genl_info *info)
 				    "image is too large");
 		return -EFBIG;
 	}
-	up = upload_alloc();
+	up = kzalloc(sizeof(*up), GFP_KERNEL_ACCOUNT);
 	if (!up)
 		return -ENOMEM;
 	err = upload_hash_init(up);
@@ -656,7 +585,7 @@ int pxe_nl_image_write_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
 	struct nlattr *data = info->attrs[PXE_A_IMAGE_DATA];
-	struct upload *up;
+	struct upload *up, *gone = NULL;
 	unsigned int len;
 	int err = 0;
 
@@ -679,14 +608,22 @@ int pxe_nl_image_write_doit(struct sk_buff *skb, struct genl_info *info)
 				    "write past the image's size");
 		err = -EINVAL;
 	} else {
-		copy_to_pages(&up->entry->image, up->written, nla_data(data),
-			      len);
-		up->line_ends += count_line_ends(nla_data(data), len);
-		/* The bytes are in the pages before the hash work sees them. */
-		smp_store_release(&up->written, up->written + len);
-		queue_work(system_unbound_wq, &up->hash_work);
+		if (crypto_shash_update(up->hash, nla_data(data), len)) {
+			/* Never for "sha256"; a hash gone wrong ends it all. */
+			list_del(&up->node);
+			pn->images->nr_uploads--;
+			gone = up;
+			err = -EIO;
+		} else {
+			copy_to_pages(&up->entry->image, up->written,
+				      nla_data(data), len);
+			up->line_ends += count_line_ends(nla_data(data), len);
+			up->written += len;
+		}
 	}
 	mutex_unlock(&pn->lock);
+	if (gone)
+		upload_free(gone);
 	return err;
 }
 
@@ -706,25 +643,6 @@ static void image_publish(struct pxe_image_store *store,
 	store->pn->gen++;
 }
 
-/* The commit's answer: the SHA-256 the kernel computed. */
-static struct sk_buff *commit_reply(struct genl_info *info, void **hdr,
-				    const u8 digest[SHA256_DIGEST_SIZE])
-{
-	struct sk_buff *msg;
-
-	msg = genlmsg_new(nla_total_size(SHA256_DIGEST_SIZE), GFP_KERNEL);
-	if (!msg)
-		return NULL;
-	*hdr = genlmsg_put_reply(msg, info, &pxe_family, 0,
-				 PXE_CMD_IMAGE_COMMIT);
-	if (!*hdr ||
-	    nla_put(msg, PXE_A_IMAGE_SHA256, SHA256_DIGEST_SIZE, digest)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
 int pxe_nl_image_commit_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pxe_net *pn = pxe_net(genl_info_net(info));
@@ -732,16 +650,25 @@ int pxe_nl_image_commit_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *want = info->attrs[PXE_A_IMAGE_SHA256];
 	bool stage = nla_get_flag(info->attrs[PXE_A_IMAGE_STAGE]);
 	struct image_entry *old = NULL;
-	struct sk_buff *reply = NULL;
-	struct pxe_image *image;
+	struct upload *up, *gone = NULL;
 	u8 digest[SHA256_DIGEST_SIZE];
-	struct upload *up;
-	bool owned = false;
-	void *hdr = NULL;
-	int err = 0;
+	struct pxe_image *image;
+	struct sk_buff *reply;
+	void *hdr;
+	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, PXE_A_IMAGE_UPLOAD))
 		return -EINVAL;
+	/* First: a commit refused for want of memory leaves the upload. */
+	reply = genlmsg_new(nla_total_size(SHA256_DIGEST_SIZE), GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(reply, info, &pxe_family, 0,
+				PXE_CMD_IMAGE_COMMIT);
+	if (!hdr) {
+		nlmsg_free(reply);
+		return -EMSGSIZE;
+	}
 
 	mutex_lock(&pn->lock);
 	up = request_upload(store, info);
@@ -761,58 +688,48 @@ int pxe_nl_image_commit_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EBUSY;
 		goto unlock;
 	}
-	/*
-	 * Whatever the verdict, the upload is over.  Off the list, it is ours
-	 * alone (no abort or closing socket finds it) while the hash catches
-	 * up without the lock; a staged place is kept for it meanwhile.
-	 */
+	/* Whatever the verdict, the upload is over. */
 	list_del(&up->node);
 	store->nr_uploads--;
-	store->nr_staged += stage;
-	owned = true;
-	mutex_unlock(&pn->lock);
-
-	err = upload_digest(up, digest);
-	if (err == -EINTR)
-		NL_SET_ERR_MSG(info->extack,
-			       "interrupted while hashing: the image was not stored");
-	if (!err && want && memcmp(digest, nla_data(want), sizeof(digest))) {
+	gone = up;
+	err = crypto_shash_final(up->hash, digest);
+	upload_hash_free(up);
+	if (err)
+		goto unlock;
+	if (want && memcmp(digest, nla_data(want), sizeof(digest))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, want,
 				    "SHA-256 mismatch: the image was not stored");
 		err = -EBADMSG;
-	}
-	if (!err) {
-		/* Before the image goes live: a commit that fails stored nothing. */
-		reply = commit_reply(info, &hdr, digest);
-		if (!reply)
-			err = -ENOMEM;
-	}
-
-	mutex_lock(&pn->lock);
-	if (err) {
-		store->nr_staged -= stage;
 		goto unlock;
 	}
+	/* Sized for it: this cannot fail, but if it did, nothing is stored. */
+	err = nla_put(reply, PXE_A_IMAGE_SHA256, sizeof(digest), digest);
+	if (err)
+		goto unlock;
 	memcpy(image->sha256, digest, sizeof(image->sha256));
 	image->netascii_size = image->size + up->line_ends;
+	gone = NULL;
 	if (stage) {
 		/* Published by IMAGE_PUBLISH, or freed with the socket. */
 		list_add_tail(&up->node, &store->staged);
-		up = NULL;
-		goto unlock;
+		store->nr_staged++;
+	} else {
+		image_publish(store, up->entry, &old);
+		up->entry = NULL;
+		gone = up;
 	}
-	image_publish(store, up->entry, &old);
-	up->entry = NULL;
 unlock:
 	mutex_unlock(&pn->lock);
 
 	if (old)
 		pxe_image_put(&old->image);
-	/* Off the list it is ours: refused, or what is left once published. */
-	if (owned && up)
-		upload_free(up);
-	if (!reply)
+	/* Refused (its entry goes too), or what is left once published. */
+	if (gone)
+		upload_free(gone);
+	if (err) {
+		nlmsg_free(reply);
 		return err;
+	}
 	genlmsg_end(reply, hdr);
 	/* The image is stored either way: a lost answer does not undo that. */
 	genlmsg_reply(reply, info);
