@@ -452,14 +452,12 @@ def section_raw(run):
                 f"({mm(img, 'load_mbps')} MB/s); `cat` of the same file: "
                 f"{mm(img, 'cat_seconds', 2)} s ({mm(img, 'cat_mbps')} MB/s); `sha256sum` "
                 f"of it: {mm(img, 'sha256sum_seconds', 2)} s ({mm(img, 'sha256sum_mbps')} "
-                "MB/s). Where the time goes: pxectl's CPU (reading the file, netlink, "
-                f"the module's copy into pages) is {mm(img, 'pxectl_user_s', 2)} s user + "
-                f"{mm(img, 'pxectl_sys_s', 2)} s system; the module's SHA-256 runs in a "
-                f"kworker beside it, and the load takes {ratio(load, sha) or 0:.2f}x the "
-                "time `sha256sum` needs for the same bytes" +
-                (": the hash, not the copy, bounds it (the emulated CPU has neither SHA-NI "
-                 "nor AVX2)." if (ratio(load, sha) or 9) <= 1.2 else
-                 ": more than the hash alone."))
+                "MB/s). Where the time goes: pxectl's CPU is "
+                f"{mm(img, 'pxectl_user_s', 2)} s user (reading the file) + "
+                f"{mm(img, 'pxectl_sys_s', 2)} s system (netlink, and the module's SHA-256 "
+                "and copy into pages, done in pxectl's context); the load takes "
+                f"{ratio(load, sha) or 0:.2f}x the time `sha256sum` needs for the same "
+                "bytes (the emulated CPU has neither SHA-NI nor AVX2).")
         out += [line, ""]
     ip = run.get("iperf")
     if ip:
