@@ -64,7 +64,7 @@ expect_eq "dhclient preferred lifetime" 20 "$(env_of "$WORK/dhclient6.BOUND6" ne
 expect_eq "lease state of $mac" bound "$(lease_field "$ns1" "$mac" state)"
 expect_eq "lease ip6 of $mac" "$addr" "$(lease_field "$ns1" "$mac" ip6)"
 expect_eq "lease pool of $mac" lan6 "$(lease_field "$ns1" "$mac" pool)"
-expect_eq "lease iaid of $mac" "$(env_of "$WORK/dhclient6.BOUND6" new_iaid | hex_bytes)" \
+expect_eq "lease iaid of $mac" "$(env_of "$WORK/dhclient6.BOUND6" new_iaid | hex_bytes 4)" \
 	"$(printf '%08x' "$(lease_field "$ns1" "$mac" iaid)")"
 duid=$(lease_field "$ns1" "$mac" duid)
 log "client DUID: $duid"

@@ -84,12 +84,20 @@ dhclient6() {
 		>>"$WORK/dhclient6.log" 2>&1
 }
 
-# hex_bytes: "0:3:0:1:2:aa" or "02:aa" on stdin as "0003000102aa" or "02aa":
-# each byte two digits, no separators (dhclient drops leading zeros).
+# hex_bytes [N]: "0:3:0:1:2:aa" or "02:aa" on stdin as "0003000102aa" or
+# "02aa": each byte two digits, no separators (dhclient drops leading
+# zeros).  dhclient writes a value whose bytes are all printable (or all
+# but a last NUL, which it drops) as a quoted string instead, "6_Dg" for
+# 36:5f:44:67: that is read as its bytes, padded with NULs to N bytes.
 hex_bytes() {
 	"$PYTHON" -c '
 import sys
-print("".join("%02x" % int(b, 16) for b in sys.stdin.read().strip().split(":")))'
+v = sys.stdin.read().strip()
+if len(v) >= 2 and v[0] == v[-1] == "\"":
+    b = v[1:-1].encode("latin-1")
+    print((b + bytes(max(0, int(sys.argv[1]) - len(b)))).hex())
+else:
+    print("".join("%02x" % int(b, 16) for b in v.split(":")))' "${1:-0}"
 }
 
 # lease6_gone NS MAC: MAC has no DHCPv6 lease in NS.
