@@ -225,7 +225,6 @@ static int image_alloc_pages(struct pxe_image *image)
 static int upload_hash_init(struct upload *up)
 {
 	struct crypto_shash *tfm = crypto_alloc_shash("sha256", 0, 0);
-	int err;
 
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
@@ -236,8 +235,7 @@ static int upload_hash_init(struct upload *up)
 		return -ENOMEM;
 	}
 	up->hash->tfm = tfm;
-	err = crypto_shash_init(up->hash);
-	return err;
+	return crypto_shash_init(up->hash);
 }
 
 /* Frees the hash state; idempotent. */
@@ -607,19 +605,16 @@ int pxe_nl_image_write_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, data,
 				    "write past the image's size");
 		err = -EINVAL;
+	} else if (crypto_shash_update(up->hash, nla_data(data), len)) {
+		/* Never for "sha256"; a hash gone wrong ends it all. */
+		list_del(&up->node);
+		pn->images->nr_uploads--;
+		gone = up;
+		err = -EIO;
 	} else {
-		if (crypto_shash_update(up->hash, nla_data(data), len)) {
-			/* Never for "sha256"; a hash gone wrong ends it all. */
-			list_del(&up->node);
-			pn->images->nr_uploads--;
-			gone = up;
-			err = -EIO;
-		} else {
-			copy_to_pages(&up->entry->image, up->written,
-				      nla_data(data), len);
-			up->line_ends += count_line_ends(nla_data(data), len);
-			up->written += len;
-		}
+		copy_to_pages(&up->entry->image, up->written, nla_data(data), len);
+		up->line_ends += count_line_ends(nla_data(data), len);
+		up->written += len;
 	}
 	mutex_unlock(&pn->lock);
 	if (gone)
