@@ -48,7 +48,8 @@
  *   user_s=U sys_s=K
  *
  * where seconds run from the start until the last client finished its
- * download and dhcp_seconds until the last ACK.
+ * download and dhcp_seconds until the last ACK.  Several --storm processes
+ * may run at once: they share port 68.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -627,6 +628,12 @@ static void dhcp_open(void)
 		die("socket: %s", strerror(errno));
 	if (setsockopt(dhcp_fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0)
 		die("SO_BROADCAST: %s", strerror(errno));
+	/*
+	 * Several storm processes share port 68: each gets a copy of every
+	 * broadcast reply and keeps those whose xid and chaddr are its own.
+	 */
+	if (setsockopt(dhcp_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+		die("SO_REUSEADDR: %s", strerror(errno));
 	if (opt.ifname && setsockopt(dhcp_fd, SOL_SOCKET, SO_BINDTODEVICE, opt.ifname,
 				     strlen(opt.ifname)) < 0)
 		die("SO_BINDTODEVICE %s: %s", opt.ifname, strerror(errno));
